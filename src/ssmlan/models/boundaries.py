@@ -1,0 +1,29 @@
+"""Boundary shapes ``b(t)`` with ``b(0) = a``; the process stops at ``+b(t)`` or ``-b(t)``.
+
+``a`` is half the boundary separation (ssm-simulators convention). The compiled twins of these
+functions live in `ssmlan.simulate.diffusion_kernel` and are tested against these.
+"""
+
+import numpy as np
+
+from ssmlan.models.spec import Boundary
+
+
+def constant(t: np.ndarray, a: float, p1: float = 0.0, p2: float = 1.0) -> np.ndarray:
+    """``b(t) = a``."""
+    return np.full_like(np.asarray(t, dtype=float), a)
+
+
+def angle(t: np.ndarray, a: float, theta: float, p2: float = 1.0) -> np.ndarray:
+    """``b(t) = max(a - t * tan(theta), 0)``: linear collapse at angle ``theta`` (radians)."""
+    return np.maximum(a - np.asarray(t, dtype=float) * np.tan(theta), 0.0)
+
+
+def weibull(t: np.ndarray, a: float, alpha: float, beta: float) -> np.ndarray:
+    """``b(t) = a * exp(-(t / beta) ** alpha)``: Weibull-survival collapse."""
+    return a * np.exp(-np.power(np.asarray(t, dtype=float) / beta, alpha))
+
+
+CONSTANT = Boundary("constant", 0, "b(t) = a", constant)
+ANGLE = Boundary("angle", 1, "b(t) = max(a - t tan(theta), 0)", angle)
+WEIBULL = Boundary("weibull", 2, "b(t) = a exp(-(t / beta)^alpha)", weibull)

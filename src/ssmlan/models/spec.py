@@ -1,0 +1,190 @@
+"""Typed declaration of a sequential sampling model (one `ModelSpec` per model).
+
+Conventions (shared with ssm-simulators so data and networks interoperate):
+the evidence process starts at ``-a + 2 * a * z`` between boundaries at ``-b(t)`` and ``+b(t)``
+with ``b(0) = a``; ``a`` is therefore *half* the boundary separation. Choice ``+1`` is the upper
+boundary, ``-1`` the lower one. Race models report the index of the winning accumulator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+
+class Slot(IntEnum):
+    """Position of a quantity in the simulator kernel's parameter row.
+
+    Each model maps its own parameter names onto these slots, so one kernel serves all models.
+    """
+
+    V = 0  # drift rate (race models: first accumulator; see `race_slots`)
+    A = 1  # boundary at time zero, half the boundary separation
+    Z = 2  # relative starting point in (0, 1)
+    T = 3  # non-decision time (s)
+    SV = 4  # SD of the trial-to-trial drift (normal)
+    SZ = 5  # half-width of the uniform start-point jitter, in evidence units
+    ST = 6  # half-width of the uniform non-decision-time jitter (s)
+    BOUNDARY_1 = 7  # first shape parameter of the boundary function
+    BOUNDARY_2 = 8  # second shape parameter of the boundary function
+    G = 9  # Ornstein-Uhlenbeck leak (positive pulls towards zero)
+    NOISE_ALPHA = 10  # stability index of alpha-stable noise (2 = Gaussian)
+
+
+N_SLOTS = len(Slot)
+
+#: Values a slot takes when the model does not declare it: no variability, Gaussian noise.
+SLOT_NEUTRAL = np.array([0.0, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 2.0])
+
+
+class Noise(IntEnum):
+    """Increment distribution of the evidence process."""
+
+    GAUSSIAN = 0
+    ALPHA_STABLE = 1
+
+
+class Kernel(IntEnum):
+    """Which compiled simulator family runs the model."""
+
+    DIFFUSION = 0  # one accumulator between symmetric boundaries -b(t), +b(t)
+    RACE = 1  # independent accumulators racing to a common upper boundary
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Values a parameter may take at all (wider than the training box), with open/closed ends."""
+
+    lower: float = -np.inf
+    upper: float = np.inf
+    lower_open: bool = True
+    upper_open: bool = True
+
+    def contains(self, x: np.ndarray) -> np.ndarray:
+        """Elementwise membership; NaN is never inside."""
+        x = np.asarray(x, dtype=float)
+        above = x > self.lower if self.lower_open else x >= self.lower
+        below = x < self.upper if self.upper_open else x <= self.upper
+        return above & below & np.isfinite(x)
+
+    def __str__(self) -> str:
+        left = "(" if self.lower_open else "["
+        right = ")" if self.upper_open else "]"
+        return f"{left}{self.lower:g}, {self.upper:g}{right}"
+
+
+REAL = Domain()
+POSITIVE = Domain(0.0)
+NON_NEGATIVE = Domain(0.0, lower_open=False)
+UNIT_OPEN = Domain(0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: name, training box ``[lower, upper]`` and default value.
+
+    ``domain`` is where the model is defined at all (simulation refuses values outside it);
+    the training box is the part of it a network has seen. ``slot`` says which kernel quantity the parameter feeds; it defaults to the slot named like the
+    parameter (``v`` -> ``Slot.V``).
+    """
+
+    name: str
+    lower: float
+    upper: float
+    default: float
+    description: str = ""
+    domain: Domain = REAL
+    slot: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.lower <= self.default <= self.upper:
+            raise ValueError(
+                f"Param {self.name!r}: default {self.default} lies outside its box "
+                f"[{self.lower}, {self.upper}]."
+            )
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A boundary shape ``b(t)``, with ``b(0) = a`` (half the boundary separation).
+
+    ``code`` selects the compiled version in the simulator kernel; ``fn`` is the NumPy version
+    ``fn(t, a, p1, p2)`` used for plots and checks (``p1``, ``p2``: the BOUNDARY_1/2 slots).
+    """
+
+    name: str
+    code: int
+    formula: str
+    fn: Callable[..., np.ndarray]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything the package knows about one SSM, declared once.
+
+    The order of ``params`` is the network input order and the PyMC parameter order.
+    ``default_dt`` is the simulation step chosen from the accuracy/speed table in the README.
+    """
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    boundary: Boundary
+    kernel: Kernel = Kernel.DIFFUSION
+    noise: Noise = Noise.GAUSSIAN
+    choices: tuple[int, ...] = (-1, 1)
+    analytic_logp: Callable | None = None
+    analytic_choice_logp: Callable | None = None
+    default_dt: float = 1e-2
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    @property
+    def n_params(self) -> int:
+        return len(self.params)
+
+    @property
+    def n_choices(self) -> int:
+        return len(self.choices)
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([p.lower for p in self.params])
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([p.upper for p in self.params])
+
+    @property
+    def defaults(self) -> np.ndarray:
+        return np.array([p.default for p in self.params])
+
+    def param(self, name: str) -> Param:
+        """The `Param` called ``name``; a clear error lists the valid names otherwise."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(
+            f"Model {self.name!r} has no parameter {name!r}; its parameters are "
+            f"{', '.join(self.param_names)}."
+        )
+
+    def fingerprint(self) -> str:
+        """Short hash of what a trained network depends on: names, order, boxes, choices."""
+        payload = {
+            "name": self.name,
+            "params": [[p.name, p.lower, p.upper] for p in self.params],
+            "boundary": self.boundary.name,
+            "noise": self.noise.name,
+            "kernel": self.kernel.name,
+            "choices": list(self.choices),
+        }
+        blob = json.dumps(payload, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
