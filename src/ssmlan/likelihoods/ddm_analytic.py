@@ -72,10 +72,7 @@ def ddm_logp(rt: Any, choice: Any, v: Any, a: Any, z: Any, t: Any, xp: ModuleTyp
         _log_large_time(xp.where(small, 2.0, u), w, xp),
     )
     log_density = (
-        -v_low * separation * w
-        - v_low * v_low * safe_time / 2.0
-        - 2.0 * xp.log(separation)
-        + log_f
+        -v_low * separation * w - v_low * v_low * safe_time / 2.0 - 2.0 * xp.log(separation) + log_f
     )
     return xp.where(valid, log_density, -np.inf)
 

@@ -88,11 +88,23 @@ register(
             _a(),
             _z(0.3, 0.7),
             _t(0.25, 2.25, 0.25),
-            Param("sz", 0.001, 0.2, 0.001, "start jitter: uniform on +-sz (evidence units)",
-                  NON_NEGATIVE),
+            Param(
+                "sz",
+                0.001,
+                0.2,
+                0.001,
+                "start jitter: uniform on +-sz (evidence units)",
+                NON_NEGATIVE,
+            ),
             Param("sv", 0.001, 2.0, 0.001, "SD of the trial drift (normal)", NON_NEGATIVE),
-            Param("st", 0.001, 0.25, 0.001, "non-decision jitter: uniform on t +- st (s)",
-                  NON_NEGATIVE),
+            Param(
+                "st",
+                0.001,
+                0.25,
+                0.001,
+                "non-decision jitter: uniform on t +- st (s)",
+                NON_NEGATIVE,
+            ),
         ),
         boundary=CONSTANT,
     )
@@ -106,8 +118,15 @@ register(
             _a(3.0),
             _z(),
             _t(),
-            Param("theta", -0.1, 1.3, 0.0, "collapse angle (radians)",
-                  Domain(-np.pi / 2, np.pi / 2), slot=Slot.BOUNDARY_1),
+            Param(
+                "theta",
+                -0.1,
+                1.3,
+                0.0,
+                "collapse angle (radians)",
+                Domain(-np.pi / 2, np.pi / 2),
+                slot=Slot.BOUNDARY_1,
+            ),
         ),
         boundary=ANGLE,
     )
@@ -149,8 +168,15 @@ register(
             _v(),
             _a(3.0),
             _z(),
-            Param("alpha", 1.0, 2.0, 1.5, "stability index (2: Gaussian with variance 2)",
-                  Domain(0.0, 2.0, upper_open=False), slot=Slot.NOISE_ALPHA),
+            Param(
+                "alpha",
+                1.0,
+                2.0,
+                1.5,
+                "stability index (2: Gaussian with variance 2)",
+                Domain(0.0, 2.0, upper_open=False),
+                slot=Slot.NOISE_ALPHA,
+            ),
             _t(),
         ),
         boundary=CONSTANT,
@@ -164,13 +190,31 @@ register(
         name="race_3",
         description="Race of 3 accumulators to a common boundary a (reflected at 0)",
         params=(
-            *(Param(f"v{k}", 0.0, 2.5, 0.0, f"drift of accumulator {k}", slot=2 + k)
-              for k in range(3)),
-            Param("a", 1.0, 3.0, 2.0, "common boundary (accumulators start at z_k a)", POSITIVE,
-                  slot=0),
-            *(Param(f"z{k}", 0.0, 0.9, 0.5, f"relative start of accumulator {k}", _RACE_Z,
-                    slot=5 + k)
-              for k in range(3)),
+            *(
+                Param(f"v{k}", 0.0, 2.5, 0.0, f"drift of accumulator {k}", slot=2 + k)
+                for k in range(3)
+            ),
+            Param(
+                "a",
+                1.0,
+                3.0,
+                2.0,
+                "common boundary (accumulators start at z_k a)",
+                POSITIVE,
+                slot=0,
+            ),
+            *(
+                Param(
+                    f"z{k}",
+                    0.0,
+                    0.9,
+                    0.5,
+                    f"relative start of accumulator {k}",
+                    _RACE_Z,
+                    slot=5 + k,
+                )
+                for k in range(3)
+            ),
             Param("t", 0.0, 2.0, 0.001, _T_DOC, NON_NEGATIVE, slot=1),
         ),
         boundary=CONSTANT,

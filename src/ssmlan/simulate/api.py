@@ -74,7 +74,7 @@ def theta_matrix(spec: ModelSpec, theta: ThetaLike) -> tuple[np.ndarray, bool]:
             row = int(np.argmin(ok))
             where = f" (parameter set {row})" if matrix.shape[0] > 1 else ""
             raise ValueError(
-                f"Parameter {param.name!r} of model {spec.name!r} is {matrix[row, j]!r}{where}; "
+                f"Parameter {param.name!r} of model {spec.name!r} is {float(matrix[row, j])!r}{where}; "
                 f"it must be finite and in {param.domain} ({param.description})."
             )
     return matrix, single
@@ -138,7 +138,13 @@ def simulate(
         else:
             gaussian = spec.noise is Noise.GAUSSIAN
             rt, choice = simulate_diffusion(
-                rows, int(n), np.uint64(seed), dt, max_t, spec.boundary.code, gaussian,
+                rows,
+                int(n),
+                np.uint64(seed),
+                dt,
+                max_t,
+                spec.boundary.code,
+                gaussian,
                 CROSSING_DEPTH,
             )
     finally:
@@ -146,5 +152,3 @@ def simulate(
     if single:
         return Simulations(rt[0], choice[0])
     return Simulations(rt, choice)
-
-

@@ -64,9 +64,7 @@ def _crossing_probability(x0, x1, b0, b1, variance, two_sided):
 
 
 @njit(cache=True)
-def locate_crossing(
-    ta, xa, ba, tb, xb, bb, code, a, p1, p2, two_sided, depth, state, spare
-):
+def locate_crossing(ta, xa, ba, tb, xb, bb, code, a, p1, p2, two_sided, depth, state, spare):
     """Time and side (+1 upper, -1 lower) of the first crossing inside ``(ta, tb]``.
 
     Precondition: the path is inside at ``ta`` and crosses somewhere in ``(ta, tb]``

@@ -18,7 +18,12 @@ from ssmlan.simulate.rng import normal, stream_start, symmetric_stable, uniform
 
 _V, _A, _Z, _T = int(Slot.V), int(Slot.A), int(Slot.Z), int(Slot.T)
 _SV, _SZ, _ST = int(Slot.SV), int(Slot.SZ), int(Slot.ST)
-_B1, _B2, _G, _ALPHA = int(Slot.BOUNDARY_1), int(Slot.BOUNDARY_2), int(Slot.G), int(Slot.NOISE_ALPHA)
+_B1, _B2, _G, _ALPHA = (
+    int(Slot.BOUNDARY_1),
+    int(Slot.BOUNDARY_2),
+    int(Slot.G),
+    int(Slot.NOISE_ALPHA),
+)
 _CHUNK = 256
 
 
@@ -83,4 +88,3 @@ def simulate_diffusion(params, n, seed, dt, max_t, code, gaussian, depth):
                 params[k], code, gaussian, dt, n_steps, depth, state, spare
             )
     return rts, choices
-

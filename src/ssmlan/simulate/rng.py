@@ -61,6 +61,6 @@ def symmetric_stable(state: np.ndarray, alpha: float) -> float:
     if alpha == 1.0:
         return np.tan(u)
     w = -np.log(uniform(state))
-    return (np.sin(alpha * u) / np.cos(u) ** (1.0 / alpha)) * (
-        np.cos(u - alpha * u) / w
-    ) ** ((1.0 - alpha) / alpha)
+    return (np.sin(alpha * u) / np.cos(u) ** (1.0 / alpha)) * (np.cos(u - alpha * u) / w) ** (
+        (1.0 - alpha) / alpha
+    )

@@ -1,0 +1,1 @@
+"""Checks against ground truth: analytic DDM references for simulators and networks."""
