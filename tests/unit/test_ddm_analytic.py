@@ -1,5 +1,7 @@
 """Analytic DDM: normalisation, closed-form choice probabilities, backends and gradients."""
 
+import itertools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -32,7 +34,7 @@ def test_density_integrates_to_closed_form_choice_probability(theta, choice):
     # Split the range where the density lives; the tail beyond t + 200 s is below 1e-12 here.
     edges = [t, t + 0.05, t + 0.5, t + 3.0, t + 20.0, t + 200.0]
     mass = sum(
-        quad(density, lo, hi, limit=200, epsabs=1e-13)[0] for lo, hi in zip(edges, edges[1:])
+        quad(density, lo, hi, limit=200, epsabs=1e-13)[0] for lo, hi in itertools.pairwise(edges)
     )
     expected = float(np.exp(ddm_choice_logp(choice, v, a, z)))
     assert mass == pytest.approx(expected, abs=1e-8)

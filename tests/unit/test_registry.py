@@ -31,7 +31,7 @@ def test_ddm_box_matches_ssm_simulators():
 
 
 def test_unknown_model_lists_valid_names():
-    with pytest.raises(KeyError, match="Valid models: .*ddm.*weibull"):
+    with pytest.raises(KeyError, match=r"Valid models: .*ddm.*weibull"):
         get_model("dmm")
 
 

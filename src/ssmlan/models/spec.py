@@ -89,8 +89,8 @@ class Param:
     """One model parameter: name, training box ``[lower, upper]`` and default value.
 
     ``domain`` is where the model is defined at all (simulation refuses values outside it);
-    the training box is the part of it a network has seen. ``slot`` says which kernel quantity the parameter feeds; it defaults to the slot named like the
-    parameter (``v`` -> ``Slot.V``).
+    the training box is the part of it a network has seen. ``slot`` says which kernel quantity
+    the parameter feeds; it defaults to the slot named like the parameter (``v`` -> ``Slot.V``).
     """
 
     name: str

@@ -73,8 +73,9 @@ def theta_matrix(spec: ModelSpec, theta: ThetaLike) -> tuple[np.ndarray, bool]:
         if not ok.all():
             row = int(np.argmin(ok))
             where = f" (parameter set {row})" if matrix.shape[0] > 1 else ""
+            value = float(matrix[row, j])
             raise ValueError(
-                f"Parameter {param.name!r} of model {spec.name!r} is {float(matrix[row, j])!r}{where}; "
+                f"Parameter {param.name!r} of model {spec.name!r} is {value!r}{where}; "
                 f"it must be finite and in {param.domain} ({param.description})."
             )
     return matrix, single
