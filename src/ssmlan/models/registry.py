@@ -58,7 +58,7 @@ def register(spec: ModelSpec) -> ModelSpec:
 register(
     ModelSpec(
         name="ddm",
-        description="Drift diffusion model (Ratcliff); analytic likelihood available",
+        description="Drift diffusion model (Ratcliff)",
         params=(_v(), _a(), _z(), _t(lo=0.0)),
         boundary=CONSTANT,
         analytic_logp=ddm_logp,
@@ -144,6 +144,7 @@ register(
             Param("beta", 0.31, 6.99, 3.0, "Weibull scale (s)", POSITIVE, slot=Slot.BOUNDARY_2),
         ),
         boundary=WEIBULL,
+        default_dt=5e-3,
     )
 )
 register(
@@ -158,6 +159,7 @@ register(
             _t(),
         ),
         boundary=CONSTANT,
+        default_dt=2e-3,
     )
 )
 register(
@@ -220,6 +222,7 @@ register(
         boundary=CONSTANT,
         kernel=Kernel.RACE,
         choices=(0, 1, 2),
+        default_dt=5e-3,
     )
 )
 

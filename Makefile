@@ -1,0 +1,43 @@
+# Every target builds its own virtual environment from pyproject.toml: nothing to install by hand.
+PYTHON ?= python3
+VENV ?= .venv
+BENCH_VENV ?= .venv-bench
+PY := $(VENV)/bin/python
+
+.PHONY: demo test test-slow lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## demo: the main job (simulate the DDM and compare with the analytic answer)
+demo: $(VENV)/.installed
+	$(VENV)/bin/ssmlan demo
+
+## test: lint and the default test suite (slow tests excluded)
+test: $(VENV)/.installed lint
+	$(PY) -m pytest
+
+## test-slow: the slow statistical tests (CI runs them too)
+test-slow: $(VENV)/.installed
+	$(PY) -m pytest -m slow
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+## bench: benchmarks against ssm-simulators (installed only in the benchmark environment)
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . "ssm-simulators>=0.12"
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/simulators.py
+	$(BENCH_VENV)/bin/python benchmarks/simulator_accuracy.py
+
+clean:
+	rm -rf $(VENV) $(BENCH_VENV) build src/*.egg-info
