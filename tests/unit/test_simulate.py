@@ -117,3 +117,17 @@ def test_bad_settings_get_clear_errors(kwargs, match):
 def test_unknown_model_is_refused():
     with pytest.raises(KeyError, match="Valid models"):
         ssmlan.simulate("lba9", DDM, 10, seed=0)
+
+
+def test_normal_generator_moments_and_shape():
+    from scipy import stats
+
+    from ssmlan.simulate.rng import draw_normals
+
+    draws = draw_normals(np.uint64(1), 1_000_000)
+    # Standard errors at n = 1e6: mean 0.001, variance 0.0014, tail share ~2.4e-5; 5 SE bounds.
+    assert abs(draws.mean()) < 0.005
+    assert abs(draws.var() - 1.0) < 0.007
+    tail = (np.abs(draws) > 3.442619855899).mean()  # the ziggurat's tail region
+    assert abs(tail - 2 * stats.norm.sf(3.442619855899)) < 1.2e-4
+    assert stats.kstest(draws, "norm").pvalue > 1e-3

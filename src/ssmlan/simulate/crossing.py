@@ -64,7 +64,7 @@ def _crossing_probability(x0, x1, b0, b1, variance, two_sided):
 
 
 @njit(cache=True)
-def locate_crossing(ta, xa, ba, tb, xb, bb, code, a, p1, p2, two_sided, depth, state, spare):
+def locate_crossing(ta, xa, ba, tb, xb, bb, code, a, p1, p2, two_sided, depth, state):
     """Time and side (+1 upper, -1 lower) of the first crossing inside ``(ta, tb]``.
 
     Precondition: the path is inside at ``ta`` and crosses somewhere in ``(ta, tb]``
@@ -79,7 +79,7 @@ def locate_crossing(ta, xa, ba, tb, xb, bb, code, a, p1, p2, two_sided, depth, s
         first_half = True
         xm = xa
         for attempt in range(_MAX_TRIES):
-            xm = 0.5 * (xa + xb) + mid_sd * normal(state, spare)
+            xm = 0.5 * (xa + xb) + mid_sd * normal(state)
             if is_outside(xm, bm, two_sided):
                 first_half = True
                 break

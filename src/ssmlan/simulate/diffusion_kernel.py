@@ -28,12 +28,12 @@ _CHUNK = 256
 
 
 @njit(cache=True)
-def _diffusion_trial(row, code, gaussian, dt, n_steps, depth, state, spare):
+def _diffusion_trial(row, code, gaussian, dt, n_steps, depth, state):
     """One trial: returns (decision time + non-decision time, choice); (inf, 0) at timeout."""
     a = row[_A]
     p1 = np.tan(row[_B1]) if code == 1 else row[_B1]
     p2 = row[_B2]
-    drift = row[_V] + (row[_SV] * normal(state, spare) if row[_SV] > 0.0 else 0.0)
+    drift = row[_V] + (row[_SV] * normal(state) if row[_SV] > 0.0 else 0.0)
     leak = row[_G]
     x = -a + 2.0 * a * row[_Z]
     if row[_SZ] > 0.0:
@@ -50,7 +50,7 @@ def _diffusion_trial(row, code, gaussian, dt, n_steps, depth, state, spare):
         t1 = step * dt
         b1 = boundary_at(code, t1, a, p1, p2)
         if gaussian:
-            x1 = x + (drift - leak * x) * dt + sd * normal(state, spare)
+            x1 = x + (drift - leak * x) * dt + sd * normal(state)
         else:
             x1 = x + (drift - leak * x) * dt + sd * symmetric_stable(state, row[_ALPHA])
         crossed = is_outside(x1, b1, True)
@@ -60,9 +60,7 @@ def _diffusion_trial(row, code, gaussian, dt, n_steps, depth, state, spare):
         if crossed:
             if not gaussian:  # jumps: no bridge, the crossing is at the step's end
                 return t1 + t_nd, 1 if x1 >= b1 else -1
-            time, side = locate_crossing(
-                t0, x, b0, t1, x1, b1, code, a, p1, p2, True, depth, state, spare
-            )
+            time, side = locate_crossing(t0, x, b0, t1, x1, b1, code, a, p1, p2, True, depth, state)
             return time + t_nd, side
         x, b0, t0 = x1, b1, t1
     return np.inf, 0
@@ -80,11 +78,9 @@ def simulate_diffusion(params, n, seed, dt, max_t, code, gaussian, depth):
         k = job // n_chunks
         start = (job % n_chunks) * _CHUNK
         state = np.empty(1, dtype=np.uint64)
-        spare = np.zeros(2)
         for i in range(start, min(start + _CHUNK, n)):
             state[0] = stream_start(np.uint64(seed), k, i)
-            spare[1] = 0.0
             rts[k, i], choices[k, i] = _diffusion_trial(
-                params[k], code, gaussian, dt, n_steps, depth, state, spare
+                params[k], code, gaussian, dt, n_steps, depth, state
             )
     return rts, choices

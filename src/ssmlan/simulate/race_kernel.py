@@ -16,7 +16,7 @@ _CHUNK = 256
 
 
 @njit(cache=True)
-def _race_trial(row, n_acc, dt, n_steps, depth, state, spare, x, x1):
+def _race_trial(row, n_acc, dt, n_steps, depth, state, x, x1):
     a = row[0]
     for j in range(n_acc):
         x[j] = row[2 + n_acc + j] * a
@@ -26,14 +26,14 @@ def _race_trial(row, n_acc, dt, n_steps, depth, state, spare, x, x1):
         winner = -1
         best = np.inf
         for j in range(n_acc):
-            x1[j] = abs(x[j] + row[2 + j] * dt + sd * normal(state, spare))
+            x1[j] = abs(x[j] + row[2 + j] * dt + sd * normal(state))
             crossed = x1[j] >= a
             if not crossed:
                 p_upper, _ = bridge_probabilities(x[j], x1[j], a, a, dt, False)
                 crossed = p_upper > 0.0 and uniform(state) < p_upper
             if crossed:
                 time, _ = locate_crossing(
-                    t0, x[j], a, t0 + dt, x1[j], a, 0, a, 0.0, 1.0, False, depth, state, spare
+                    t0, x[j], a, t0 + dt, x1[j], a, 0, a, 0.0, 1.0, False, depth, state
                 )
                 if time < best:
                     best, winner = time, j
@@ -57,13 +57,11 @@ def simulate_race(params, n, seed, dt, max_t, depth):
         k = job // n_chunks
         start = (job % n_chunks) * _CHUNK
         state = np.empty(1, dtype=np.uint64)
-        spare = np.zeros(2)
         x = np.empty(n_acc)
         x1 = np.empty(n_acc)
         for i in range(start, min(start + _CHUNK, n)):
             state[0] = stream_start(np.uint64(seed), k, i)
-            spare[1] = 0.0
             rts[k, i], choices[k, i] = _race_trial(
-                params[k], n_acc, dt, n_steps, depth, state, spare, x, x1
+                params[k], n_acc, dt, n_steps, depth, state, x, x1
             )
     return rts, choices
