@@ -72,6 +72,15 @@ def test_minus_inf_never_nan_at_and_below_t():
     assert not np.any(np.isnan(logp))
 
 
+def assert_matches_finite_differences(grad, rt, choice, x0, eps=1e-6):
+    """Central differences of the NumPy log density summed over trials, per parameter."""
+    for j in range(len(x0)):
+        step = np.zeros(len(x0))
+        step[j] = eps
+        fd = ddm_logp(rt, choice, *(x0 + step)).sum() - ddm_logp(rt, choice, *(x0 - step)).sum()
+        assert grad[j] == pytest.approx(fd / (2 * eps), rel=1e-6, abs=1e-6), j
+
+
 def _jax_logp(x, rt, choice):
     return ddm_logp(rt, choice, x[0], x[1], x[2], x[3], xp=jnp)
 
@@ -84,12 +93,7 @@ def test_jax_matches_numpy_and_gradient_matches_finite_differences(choice):
         value = jax.jit(_jax_logp)(jnp.asarray(x0), jnp.asarray(rt), choice)
         grad = jax.grad(lambda x: _jax_logp(x, jnp.asarray(rt), choice).sum())(jnp.asarray(x0))
     np.testing.assert_allclose(value, ddm_logp(rt, choice, *x0), rtol=1e-12)
-    eps = 1e-6
-    for j in range(4):
-        step = np.zeros(4)
-        step[j] = eps
-        fd = ddm_logp(rt, choice, *(x0 + step)).sum() - ddm_logp(rt, choice, *(x0 - step)).sum()
-        assert grad[j] == pytest.approx(fd / (2 * eps), rel=1e-6, abs=1e-6)
+    assert_matches_finite_differences(grad, rt, choice, x0)
 
 
 def test_jax_float32_is_close_and_gradient_is_finite_below_t():
@@ -115,13 +119,8 @@ def test_pytensor_matches_numpy_and_gradient_matches_finite_differences():
     grad_fn = pytensor.function([params], pytensor.grad(logp, params))
     x0 = np.array([-0.6, 0.9, 0.6, 0.45])
     assert value_fn(x0) == pytest.approx(ddm_logp(rt, choice, *x0).sum(), rel=1e-12)
-    eps = 1e-6
     grad = grad_fn(x0)
-    for j in range(4):
-        step = np.zeros(4)
-        step[j] = eps
-        fd = ddm_logp(rt, choice, *(x0 + step)).sum() - ddm_logp(rt, choice, *(x0 - step)).sum()
-        assert grad[j] == pytest.approx(fd / (2 * eps), rel=1e-6, abs=1e-6)
+    assert_matches_finite_differences(grad, rt, choice, x0)
 
 
 def test_pytensor_choice_probability_matches_numpy():
