@@ -55,6 +55,26 @@ def _simulate(args: argparse.Namespace) -> None:
         print(f"wrote {len(frame)} trials to {args.out}")
 
 
+def _generate(args: argparse.Namespace) -> None:
+    from ssmlan.training_data import GeneratorConfig, generate
+
+    config = GeneratorConfig(
+        model=args.model,
+        n_param_sets=args.n_param_sets,
+        n_sims=args.n_sims,
+        n_labels=args.n_labels,
+        shard_size=args.shard_size,
+        sampler=args.sampler,
+        seed=args.seed,
+    )
+    summary = generate(config, args.out, n_workers=args.workers, scheduler=args.scheduler)
+    print(
+        f"{args.out}: {summary['shards_written']} shards written this run; "
+        f"{summary['sets_kept']} of {summary['sets_drawn']} sets kept; dropped: "
+        f"{summary['dropped'] or 'none'}"
+    )
+
+
 def _demo(args: argparse.Namespace) -> None:
     from ssmlan.checks.ddm_reference import ddm_mean_rt
     from ssmlan.likelihoods import ddm_choice_logp
@@ -88,6 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--max-t", type=float, default=20.0)
     sim.add_argument("-o", "--out", default=None, help="CSV path (default: stdout)")
     sim.set_defaults(run=_simulate)
+
+    gen = sub.add_parser("generate", help="LAN/CPN training data (resumable shards)")
+    gen.add_argument("--model", required=True)
+    gen.add_argument("--n-param-sets", type=int, default=2000)
+    gen.add_argument("--n-sims", type=int, default=100_000)
+    gen.add_argument("--n-labels", type=int, default=1000, help="LAN points per parameter set")
+    gen.add_argument("--shard-size", type=int, default=50, help="parameter sets per shard")
+    gen.add_argument("--sampler", choices=("uniform", "sobol"), default="uniform")
+    gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
+    gen.add_argument("--scheduler", default=None, help="Dask scheduler address (cluster run)")
+    gen.add_argument("--out", required=True, help="data set folder (rerun to resume)")
+    gen.set_defaults(run=_generate)
 
     demo = sub.add_parser("demo", help="simulate the DDM and compare with the analytic answer")
     demo.add_argument("-n", type=int, default=200_000)

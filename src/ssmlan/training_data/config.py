@@ -1,0 +1,74 @@
+"""What a training-data run is: model, counts, seed and label mixture, as one frozen record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ssmlan.models import get_model
+
+#: Floor of the LAN labels: log(1e-7), as in the reference tutorial and the LAN paper.
+LOG_DENSITY_FLOOR = float(np.log(1e-7))
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    """Settings of one data set; shards are only ever mixed when these match exactly.
+
+    ``n_param_sets`` sets are drawn in the model's training box (``sampler``: ``"uniform"`` or
+    ``"sobol"``) and split into shards of ``shard_size``. Each set gets ``n_sims`` simulations
+    and ``n_labels`` LAN training points: a share ``frac_simulated`` drawn from the simulations,
+    ``frac_uniform`` uniform on ``[0, max_t]``, the rest below the non-decision time (negative
+    rts included), whose label is the floor ``LOG_DENSITY_FLOOR``.
+    """
+
+    model: str
+    n_param_sets: int = 2000
+    n_sims: int = 100_000
+    n_labels: int = 1000
+    shard_size: int = 50
+    sampler: str = "uniform"
+    seed: int = 0
+    frac_simulated: float = 0.8
+    frac_uniform: float = 0.1
+    max_t: float = 20.0
+    dt: float | None = None
+
+    def __post_init__(self) -> None:
+        get_model(self.model)
+        for name in ("n_param_sets", "n_sims", "n_labels", "shard_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+        if self.sampler not in ("uniform", "sobol"):
+            raise ValueError(f"sampler must be 'uniform' or 'sobol'; got {self.sampler!r}.")
+        if not (
+            0 <= self.frac_simulated
+            and 0 <= self.frac_uniform
+            and self.frac_simulated + self.frac_uniform <= 1
+        ):
+            raise ValueError(
+                "frac_simulated and frac_uniform must be >= 0 with a sum <= 1; got "
+                f"{self.frac_simulated} and {self.frac_uniform}."
+            )
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed must be a non-negative integer; got {self.seed!r}.")
+
+    @property
+    def n_shards(self) -> int:
+        return -(-self.n_param_sets // self.shard_size)
+
+    def shard_sets(self, index: int) -> int:
+        """Parameter sets drawn for shard ``index`` (the last one may be smaller)."""
+        return min(self.shard_size, self.n_param_sets - index * self.shard_size)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """Hash of the config and the model spec: shards with another fingerprint are foreign."""
+        payload = {"config": self.to_dict(), "model": get_model(self.model).fingerprint()}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

@@ -1,0 +1,165 @@
+"""Generate a training data set: shards of parameter sets, LAN labels and CPN labels.
+
+Shard ``i`` depends only on ``(config, i)``: its random stream is seeded by ``(seed, i)``, so the
+data are identical whatever the number of workers or the order shards finish in. Workers compute;
+the calling process writes each shard atomically as it arrives, so rerunning the same command
+after a crash or kill skips finished shards and loses only those in flight.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ssmlan import __version__
+from ssmlan.models import Kernel, get_model
+from ssmlan.models.spec import Slot
+from ssmlan.simulate import simulate
+from ssmlan.simulate.api import kernel_rows
+from ssmlan.training_data.config import GeneratorConfig
+from ssmlan.training_data.kde_labels import kde_log_density
+from ssmlan.training_data.parameters import defect_reasons, sample_parameters, tally
+from ssmlan.training_data.storage import finished_shards, open_dataset, write_shard
+
+#: Lowest rt of the "below the non-decision time" label points (s).
+NEGATIVE_RT_LOW = -1.0
+
+
+def smallest_rt(spec, theta: np.ndarray) -> np.ndarray:
+    """Per set, the smallest possible rt: the non-decision time (minus its jitter, if any)."""
+    rows = kernel_rows(spec, theta)
+    if spec.kernel is Kernel.RACE:
+        return rows[:, 1]
+    return rows[:, Slot.T] - rows[:, Slot.ST]
+
+
+def _label_points(rng, rt, choice, shift, config, choices) -> tuple[np.ndarray, np.ndarray]:
+    n_sim = round(config.frac_simulated * config.n_labels)
+    n_uniform = round(config.frac_uniform * config.n_labels)
+    n_below = config.n_labels - n_sim - n_uniform
+    decided = np.flatnonzero(np.isfinite(rt))
+    picks = decided[rng.integers(0, len(decided), n_sim)]
+    points_rt = np.concatenate(
+        [
+            rt[picks],
+            rng.uniform(0.0, config.max_t, n_uniform),
+            rng.uniform(NEGATIVE_RT_LOW, max(shift, 0.0), n_below),
+        ]
+    )
+    points_choice = np.concatenate(
+        [choice[picks], rng.choice(np.asarray(choices), n_uniform + n_below)]
+    )
+    return points_rt, points_choice
+
+
+def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -> tuple[dict, dict]:
+    """Compute shard ``index``: arrays (see `storage.SHARD_KEYS`) and metadata."""
+    spec = get_model(config.model)
+    rng = np.random.default_rng([config.seed, index])
+    theta = sample_parameters(spec, config.shard_sets(index), rng, config.sampler)
+    sims = simulate(
+        spec,
+        theta,
+        config.n_sims,
+        seed=int(rng.integers(2**62)),
+        dt=config.dt,
+        max_t=config.max_t,
+        n_threads=n_threads,
+    )
+    reasons = [defect_reasons(sims.rt[k]) for k in range(len(theta))]
+    keep = np.array([not r for r in reasons])
+    shifts = smallest_rt(spec, theta)
+    features, labels = [], []
+    for k in np.flatnonzero(keep):
+        rt, choice = _label_points(rng, sims.rt[k], sims.choice[k], shifts[k], config, spec.choices)
+        labels.append(
+            kde_log_density(sims.rt[k], sims.choice[k], rt, choice, shifts[k], spec.choices)
+        )
+        features.append(np.column_stack([np.tile(theta[k], (len(rt), 1)), rt, choice]))
+    counts = np.stack([(sims.choice[keep] == c).sum(axis=1) for c in spec.choices], axis=1)
+    arrays = {
+        "theta": theta[keep],
+        "lan_features": np.concatenate(features) if features else np.empty((0, spec.n_params + 2)),
+        "lan_labels": np.concatenate(labels) if labels else np.empty(0),
+        "cpn_probs": counts / config.n_sims,
+        "cpn_counts": np.full(int(keep.sum()), config.n_sims),
+    }
+    meta = {
+        "index": index,
+        "fingerprint": config.fingerprint(),
+        "model": spec.name,
+        "model_fingerprint": spec.fingerprint(),
+        "config": config.to_dict(),
+        "ssmlan_version": __version__,
+        "n_sets_drawn": len(theta),
+        "n_sets_kept": int(keep.sum()),
+        "dropped": tally(reasons),
+    }
+    return arrays, meta
+
+
+def _compute(
+    config: GeneratorConfig, indices: list[int], n_workers: int, scheduler: str | None
+) -> Iterator[tuple[int, dict, dict]]:
+    if scheduler is not None:
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+
+        with Client(scheduler) as client:
+            futures = {client.submit(make_shard, config, i, 1, pure=False): i for i in indices}
+            for future in dask_completed(futures):
+                arrays, meta = future.result()
+                yield futures[future], arrays, meta
+        return
+    if n_workers == 1:
+        for i in indices:
+            yield (i, *make_shard(config, i, None))
+        return
+    with ProcessPoolExecutor(n_workers, mp_context=get_context("forkserver")) as pool:
+        futures = {pool.submit(make_shard, config, i, 1): i for i in indices}
+        for future in as_completed(futures):
+            yield (futures[future], *future.result())
+
+
+def generate(
+    config: GeneratorConfig,
+    out: Path | str,
+    *,
+    n_workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> dict:
+    """Write (or finish) the data set for ``config`` in ``out``; returns a summary.
+
+    ``n_workers``: local processes (default: all cores); ``scheduler``: a Dask scheduler address
+    to run the shards on a cluster instead. Finished shards are skipped.
+    """
+    out = Path(out)
+    open_dataset(out, config)
+    todo = sorted(set(range(config.n_shards)) - finished_shards(out, config.n_shards))
+    n_workers = n_workers or os.cpu_count() or 1
+    kept = drawn = 0
+    dropped: dict[str, int] = {}
+    bar = tqdm(
+        total=config.n_shards,
+        initial=config.n_shards - len(todo),
+        unit="shard",
+        disable=not progress,
+        desc=f"generate {config.model}",
+    )
+    for index, arrays, meta in _compute(config, todo, n_workers, scheduler):
+        write_shard(out, index, arrays, meta)
+        kept += meta["n_sets_kept"]
+        drawn += meta["n_sets_drawn"]
+        for reason, count in meta["dropped"].items():
+            dropped[reason] = dropped.get(reason, 0) + count
+        bar.update(1)
+        bar.set_postfix(sets_per_s=f"{drawn / max(bar.format_dict['elapsed'], 1e-9):.1f}")
+    bar.close()
+    return {"shards_written": len(todo), "sets_drawn": drawn, "sets_kept": kept, "dropped": dropped}

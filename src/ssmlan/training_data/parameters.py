@@ -1,0 +1,48 @@
+"""Parameter sets in a model's training box, and the filter for defective ones."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from scipy.stats import qmc
+
+from ssmlan.models import ModelSpec
+
+
+def sample_parameters(
+    spec: ModelSpec, n: int, rng: np.random.Generator, sampler: str = "uniform"
+) -> np.ndarray:
+    """``n`` parameter sets (rows, in the spec's order) drawn in the training box."""
+    if sampler == "sobol":
+        unit = qmc.Sobol(spec.n_params, scramble=True, seed=rng).random(n)
+    else:
+        unit = rng.random((n, spec.n_params))
+    return spec.lower + unit * (spec.upper - spec.lower)
+
+
+def defect_reasons(rt: np.ndarray, max_mean_rt: float = 10.0) -> list[str]:
+    """Why one set's simulations are unusable for training (Fengler et al. 2021); [] if fine.
+
+    * most trials undecided (no boundary reached before ``max_t``);
+    * more than half of the RTs inside one 1 ms bin (a degenerate, spiky distribution);
+    * mean RT beyond ``max_mean_rt`` seconds.
+
+    A choice made too rarely to estimate (fewer than `MIN_CHOICE_COUNT` trials) is not a defect:
+    its labels take the floor (see `ssmlan.training_data.kde_labels`).
+    """
+    reasons: list[str] = []
+    decided = np.isfinite(rt)
+    if decided.mean() < 0.5:
+        return ["mostly undecided"]
+    bins = np.bincount(np.floor(rt[decided] * 1000).astype(np.int64))
+    if bins.max() > 0.5 * decided.sum():
+        reasons.append("RTs in one 1 ms bin")
+    if rt[decided].mean() > max_mean_rt:
+        reasons.append("mean RT too long")
+    return reasons
+
+
+def tally(reasons_per_set: list[list[str]]) -> dict[str, int]:
+    """Count of dropped sets per reason."""
+    return dict(Counter(r for reasons in reasons_per_set for r in reasons))

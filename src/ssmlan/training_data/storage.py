@@ -1,0 +1,129 @@
+"""Sharded, versioned, pickle-free storage of training data.
+
+A data set is a folder holding ``manifest.json`` (format version, config, fingerprint) and one
+``shard-NNNNN.npz`` per shard (``allow_pickle=False``; metadata as a JSON string array). Every
+file is written to a temporary name and renamed into place, so a killed run leaves whole shards
+or none. Loading checks each shard against the manifest and names what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ssmlan.training_data.config import GeneratorConfig
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+SHARD_KEYS = ("theta", "lan_features", "lan_labels", "cpn_probs", "cpn_counts")
+
+
+class DatasetError(ValueError):
+    """A data set folder or shard that cannot be used as it is."""
+
+
+def shard_path(folder: Path, index: int) -> Path:
+    return Path(folder) / f"shard-{index:05d}.npz"
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def open_dataset(folder: Path, config: GeneratorConfig) -> None:
+    """Create ``folder``'s manifest, or check that the existing one is for ``config``."""
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    if manifest.exists():
+        existing = read_manifest(folder)
+        if existing["fingerprint"] != config.fingerprint():
+            raise DatasetError(
+                f"{folder} holds data for another model or config ({existing['config']}); "
+                f"refusing to mix it with {config.to_dict()}. Use another --out folder."
+            )
+        return
+    if folder.exists() and any(folder.glob("shard-*.npz")):
+        raise DatasetError(f"{folder} holds shards but no {MANIFEST}; refusing to mix.")
+    body = {
+        "format_version": FORMAT_VERSION,
+        "fingerprint": config.fingerprint(),
+        "config": config.to_dict(),
+        "n_shards": config.n_shards,
+    }
+    text = json.dumps(body, indent=2).encode()
+    _atomic_write(manifest, lambda stream: stream.write(text))
+
+
+def read_manifest(folder: Path) -> dict:
+    path = Path(folder) / MANIFEST
+    try:
+        body = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise DatasetError(f"{folder} is not a data set: {MANIFEST} is missing.") from None
+    except json.JSONDecodeError as error:
+        raise DatasetError(f"{path} is not valid JSON ({error}).") from None
+    if body.get("format_version") != FORMAT_VERSION:
+        raise DatasetError(
+            f"{path} has format version {body.get('format_version')!r}; this ssmlan reads "
+            f"version {FORMAT_VERSION}."
+        )
+    return body
+
+
+def write_shard(folder: Path, index: int, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Write shard ``index`` atomically (arrays plus JSON metadata, no pickle)."""
+    payload = {key: np.asarray(arrays[key]) for key in SHARD_KEYS}
+    payload["meta"] = np.array(json.dumps(meta))
+    _atomic_write(shard_path(folder, index), lambda stream: np.savez(stream, **payload))
+
+
+def read_shard(folder: Path, index: int, fingerprint: str) -> tuple[dict[str, np.ndarray], dict]:
+    """Load and check shard ``index``; a truncated or foreign shard raises `DatasetError`."""
+    path = shard_path(folder, index)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in SHARD_KEYS}
+            meta = json.loads(str(data["meta"]))
+    except FileNotFoundError:
+        raise DatasetError(
+            f"{path} is missing: rerun the same `ssmlan generate` to finish."
+        ) from None
+    except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as error:
+        raise DatasetError(
+            f"{path} is truncated or corrupt ({type(error).__name__}: {error}); delete it and "
+            "rerun the same `ssmlan generate` to rebuild it."
+        ) from None
+    if meta.get("fingerprint") != fingerprint or meta.get("index") != index:
+        raise DatasetError(
+            f"{path} belongs to another data set (fingerprint {meta.get('fingerprint')!r}, index "
+            f"{meta.get('index')!r}; expected {fingerprint!r}, {index})."
+        )
+    return arrays, meta
+
+
+def finished_shards(folder: Path, n_shards: int) -> set[int]:
+    """Indices whose shard file is in place (written atomically, so whole)."""
+    return {i for i in range(n_shards) if shard_path(folder, i).exists()}
+
+
+def load_dataset(folder: Path | str) -> dict[str, np.ndarray]:
+    """All shards of a finished data set, concatenated and checked against the manifest."""
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    parts = [read_shard(folder, i, manifest["fingerprint"])[0] for i in range(manifest["n_shards"])]
+    return {key: np.concatenate([p[key] for p in parts]) for key in SHARD_KEYS}
