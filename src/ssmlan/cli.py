@@ -66,6 +66,7 @@ def _generate(args: argparse.Namespace) -> None:
         shard_size=args.shard_size,
         sampler=args.sampler,
         seed=args.seed,
+        cpn_labels=args.cpn_labels,
     )
     summary = generate(config, args.out, n_workers=args.workers, scheduler=args.scheduler)
     print(
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--shard-size", type=int, default=50, help="parameter sets per shard")
     gen.add_argument("--sampler", choices=("uniform", "sobol"), default="uniform")
     gen.add_argument("--seed", type=int, default=0)
+    gen.add_argument("--cpn-labels", choices=("empirical", "analytic"), default="empirical")
     gen.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
     gen.add_argument("--scheduler", default=None, help="Dask scheduler address (cluster run)")
     gen.add_argument("--out", required=True, help="data set folder (rerun to resume)")

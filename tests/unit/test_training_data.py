@@ -136,8 +136,43 @@ def test_batches_cover_every_row_once_per_epoch(tmp_path):
     assert cpn_x.shape == (5, 4) and cpn_y.shape == (5,)
 
 
-def test_unwritable_folder_is_a_clear_error(tmp_path):
+def test_output_path_that_is_a_file_is_refused(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(OSError):
-        generate(GeneratorConfig("ddm", **SMALL), blocker / "ds", n_workers=1, progress=False)
+    with pytest.raises(DatasetError, match="is not a folder"):
+        generate(GeneratorConfig("ddm", **SMALL), blocker, n_workers=1, progress=False)
+
+
+def test_full_disk_keeps_finished_shards_and_resumes(tmp_path, monkeypatch):
+    import errno
+
+    from ssmlan.training_data import storage
+
+    config = GeneratorConfig("ddm", **SMALL)
+    real_savez = np.savez
+    calls = {"n": 0}
+
+    def savez_until_full(stream, **arrays):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_savez(stream, **arrays)
+
+    monkeypatch.setattr(storage.np, "savez", savez_until_full)
+    with pytest.raises(DatasetError, match=r"shard-00001.npz \(No space left on device\)"):
+        generate(config, tmp_path, n_workers=1, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "shard-00000.npz"]
+    monkeypatch.setattr(storage.np, "savez", real_savez)
+    assert generate(config, tmp_path, n_workers=1, progress=False)["shards_written"] == 2
+    assert len(load_dataset(tmp_path)["theta"]) == 12
+
+
+def test_analytic_cpn_labels_for_the_ddm(tmp_path):
+    config = GeneratorConfig("ddm", **SMALL, cpn_labels="analytic")
+    generate(config, tmp_path, n_workers=1, progress=False)
+    data = load_dataset(tmp_path)
+    v, a, z = data["theta"][:, :3].T
+    np.testing.assert_allclose(data["cpn_probs"][:, 1], np.exp(ddm_choice_logp(1, v, a, z)))
+    np.testing.assert_allclose(data["cpn_probs"].sum(axis=1), 1.0)
+    with pytest.raises(ValueError, match="has none"):
+        GeneratorConfig("angle", cpn_labels="analytic")

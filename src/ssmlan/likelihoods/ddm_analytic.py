@@ -89,12 +89,12 @@ def _log_abs_expm1(x: Any, xp: ModuleType) -> Any:
     )
 
 
-def ddm_choice_logp(choice: Any, v: Any, a: Any, z: Any, xp: ModuleType = np) -> Any:
+def ddm_choice_logp(choice: Any, v: Any, a: Any, z: Any, t: Any = None, xp: ModuleType = np) -> Any:
     """Log probability of ``choice`` (+1 upper, -1 lower) under the DDM, in closed form.
 
     ``P(upper) = (1 - exp(-2 v x0)) / (1 - exp(-4 v a))`` with ``x0 = 2 a z`` the distance of the
     start from the lower boundary; ``a`` is half the boundary separation; ``P(upper) = z`` at
-    ``v = 0``.
+    ``v = 0``. ``t`` is accepted so that all parameters can be passed by name; it has no effect.
     """
     upper = choice > 0
     v_dir = xp.where(upper, v, -v)

@@ -22,7 +22,9 @@ class GeneratorConfig:
     ``"sobol"``) and split into shards of ``shard_size``. Each set gets ``n_sims`` simulations
     and ``n_labels`` LAN training points: a share ``frac_simulated`` drawn from the simulations,
     ``frac_uniform`` uniform on ``[0, max_t]``, the rest below the non-decision time (negative
-    rts included), whose label is the floor ``LOG_DENSITY_FLOOR``.
+    rts included), whose label is the floor ``LOG_DENSITY_FLOOR``. ``cpn_labels``:
+    ``"empirical"`` (choice proportions of the simulations) or ``"analytic"`` (closed form, for
+    models that have one, e.g. the ddm).
     """
 
     model: str
@@ -36,9 +38,19 @@ class GeneratorConfig:
     frac_uniform: float = 0.1
     max_t: float = 20.0
     dt: float | None = None
+    cpn_labels: str = "empirical"
 
     def __post_init__(self) -> None:
-        get_model(self.model)
+        spec = get_model(self.model)
+        if self.cpn_labels not in ("empirical", "analytic"):
+            raise ValueError(
+                f"cpn_labels must be 'empirical' or 'analytic'; got {self.cpn_labels!r}."
+            )
+        if self.cpn_labels == "analytic" and spec.analytic_choice_logp is None:
+            raise ValueError(
+                f"cpn_labels='analytic' needs a closed-form choice probability; model "
+                f"{self.model!r} has none. Use cpn_labels='empirical'."
+            )
         for name in ("n_param_sets", "n_sims", "n_labels", "shard_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:

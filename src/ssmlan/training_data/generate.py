@@ -83,11 +83,17 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
         )
         features.append(np.column_stack([np.tile(theta[k], (len(rt), 1)), rt, choice]))
     counts = np.stack([(sims.choice[keep] == c).sum(axis=1) for c in spec.choices], axis=1)
+    probs = counts / config.n_sims
+    if config.cpn_labels == "analytic":
+        by_name = dict(zip(spec.param_names, theta[keep].T, strict=True))
+        probs = np.stack(
+            [np.exp(spec.analytic_choice_logp(c, **by_name)) for c in spec.choices], axis=1
+        )
     arrays = {
         "theta": theta[keep],
         "lan_features": np.concatenate(features) if features else np.empty((0, spec.n_params + 2)),
         "lan_labels": np.concatenate(labels) if labels else np.empty(0),
-        "cpn_probs": counts / config.n_sims,
+        "cpn_probs": probs,
         "cpn_counts": np.full(int(keep.sum()), config.n_sims),
     }
     meta = {

@@ -48,6 +48,8 @@ def _atomic_write(path: Path, write) -> None:
 def open_dataset(folder: Path, config: GeneratorConfig) -> None:
     """Create ``folder``'s manifest, or check that the existing one is for ``config``."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DatasetError(f"{folder} exists and is not a folder; choose another output path.")
     manifest = folder / MANIFEST
     if manifest.exists():
         existing = read_manifest(folder)
@@ -89,7 +91,15 @@ def write_shard(folder: Path, index: int, arrays: dict[str, np.ndarray], meta: d
     """Write shard ``index`` atomically (arrays plus JSON metadata, no pickle)."""
     payload = {key: np.asarray(arrays[key]) for key in SHARD_KEYS}
     payload["meta"] = np.array(json.dumps(meta))
-    _atomic_write(shard_path(folder, index), lambda stream: np.savez(stream, **payload))
+    path = shard_path(folder, index)
+    try:
+        _atomic_write(path, lambda stream: np.savez(stream, **payload))
+    except OSError as error:
+        raise DatasetError(
+            f"Could not write {path} ({error.strerror or error}). Shards already written are "
+            "kept; fix the cause (free disk space, permissions) and rerun the same command to "
+            "resume."
+        ) from error
 
 
 def read_shard(folder: Path, index: int, fingerprint: str) -> tuple[dict[str, np.ndarray], dict]:
