@@ -76,6 +76,26 @@ def _generate(args: argparse.Namespace) -> None:
     )
 
 
+def _train(args: argparse.Namespace) -> None:
+    from ssmlan.networks.training import TrainConfig, train
+
+    config = TrainConfig(
+        hidden=tuple(args.hidden),
+        activation=args.activation,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        patience=args.patience,
+        seed=args.seed,
+    )
+    net = train(args.data, args.kind, args.out, config)
+    training = net.meta["training"]
+    print(
+        f"{args.out}/network.npz: {training['epochs_run']} epochs, best validation loss "
+        f"{training['best_val_loss']:.5f}, {training['wall_seconds']:.0f} s"
+    )
+
+
 def _demo(args: argparse.Namespace) -> None:
     from ssmlan.checks.ddm_reference import ddm_mean_rt
     from ssmlan.likelihoods import ddm_choice_logp
@@ -123,6 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--scheduler", default=None, help="Dask scheduler address (cluster run)")
     gen.add_argument("--out", required=True, help="data set folder (rerun to resume)")
     gen.set_defaults(run=_generate)
+
+    tr = sub.add_parser("train", help="train a LAN or CPN on a data set (resumable)")
+    tr.add_argument("--data", required=True, help="data set folder from `ssmlan generate`")
+    tr.add_argument("--kind", required=True, choices=("lan", "cpn"))
+    tr.add_argument("--out", required=True, help="output folder (rerun to resume)")
+    tr.add_argument("--hidden", type=int, nargs="+", default=[128, 128, 128])
+    tr.add_argument("--activation", default="tanh")
+    tr.add_argument("--batch-size", type=int, default=2048)
+    tr.add_argument("--epochs", type=int, default=40)
+    tr.add_argument("--learning-rate", type=float, default=2e-3)
+    tr.add_argument("--patience", type=int, default=6)
+    tr.add_argument("--seed", type=int, default=0)
+    tr.set_defaults(run=_train)
 
     demo = sub.add_parser("demo", help="simulate the DDM and compare with the analytic answer")
     demo.add_argument("-n", type=int, default=200_000)

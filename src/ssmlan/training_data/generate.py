@@ -9,6 +9,7 @@ after a crash or kill skips finished shards and loses only those in flight.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
@@ -60,6 +61,7 @@ def _label_points(rng, rt, choice, shift, config, choices) -> tuple[np.ndarray, 
 
 def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -> tuple[dict, dict]:
     """Compute shard ``index``: arrays (see `storage.SHARD_KEYS`) and metadata."""
+    start = time.perf_counter()
     spec = get_model(config.model)
     rng = np.random.default_rng([config.seed, index])
     theta = sample_parameters(spec, config.shard_sets(index), rng, config.sampler)
@@ -106,6 +108,8 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
         "n_sets_drawn": len(theta),
         "n_sets_kept": int(keep.sum()),
         "dropped": tally(reasons),
+        "n_simulations": len(theta) * config.n_sims,
+        "compute_seconds": round(time.perf_counter() - start, 3),
     }
     return arrays, meta
 

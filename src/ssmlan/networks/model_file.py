@@ -1,0 +1,136 @@
+"""Network files: weights and JSON metadata in one pickle-free ``.npz``, checked on load.
+
+The metadata records the model and its spec fingerprint, parameter order, training box,
+architecture, input scaling, training config, data summary and validation metrics. A SHA-256 of
+the weights and the metadata is stored beside them, so a truncated or edited file is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ssmlan.models import get_model
+from ssmlan.networks.network import KINDS, Network
+
+FORMAT_VERSION = 1
+SUFFIX = ".npz"
+
+
+class NetworkFileError(ValueError):
+    """A network file that cannot be loaded as it is."""
+
+
+def _checksum(arrays: dict[str, np.ndarray], meta_json: str) -> str:
+    digest = hashlib.sha256(meta_json.encode())
+    for key in sorted(arrays):
+        digest.update(key.encode())
+        digest.update(np.ascontiguousarray(arrays[key]).tobytes())
+    return digest.hexdigest()
+
+
+def save_network(net: Network, path: Path | str) -> Path:
+    """Write ``net`` to ``path`` (``.npz`` added if missing); returns the path."""
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        path = path.with_suffix(SUFFIX)
+    meta = dict(net.meta)
+    meta.update(
+        {
+            "format_version": FORMAT_VERSION,
+            "kind": net.kind,
+            "model": net.spec.name,
+            "model_fingerprint": net.spec.fingerprint(),
+            "param_names": list(net.spec.param_names),
+            "box": {p.name: [p.lower, p.upper] for p in net.spec.params},
+            "activation": net.activation,
+            "hidden": [int(k.shape[1]) for k, _ in net.layers[:-1]],
+        }
+    )
+    arrays = {
+        "input_offset": np.asarray(net.input_offset, np.float32),
+        "input_scale": np.asarray(net.input_scale, np.float32),
+    }
+    for i, (kernel, bias) in enumerate(net.layers):
+        arrays[f"layer{i}_kernel"] = np.asarray(kernel, np.float32)
+        arrays[f"layer{i}_bias"] = np.asarray(bias, np.float32)
+    meta_json = json.dumps(meta, sort_keys=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as stream:
+        np.savez(
+            stream,
+            meta=np.array(meta_json),
+            checksum=np.array(_checksum(arrays, meta_json)),
+            **arrays,
+        )
+    tmp.replace(path)
+    return path
+
+
+def _resolve(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.is_dir():
+        path = path / "network.npz"
+    if path.suffix == SUFFIX or path.exists() or path.with_suffix(SUFFIX).exists():
+        return path if path.suffix == SUFFIX else path.with_suffix(SUFFIX)
+    shipped = resources.files("ssmlan.networks") / "pretrained" / f"{name_or_path}{SUFFIX}"
+    if shipped.is_file():
+        return Path(str(shipped))
+    available = sorted(
+        p.name.removesuffix(SUFFIX)
+        for p in (resources.files("ssmlan.networks") / "pretrained").iterdir()
+        if p.name.endswith(SUFFIX)
+    )
+    raise FileNotFoundError(
+        f"No network file {path} and no shipped network {str(name_or_path)!r}; shipped: "
+        f"{', '.join(available) or 'none'}."
+    )
+
+
+def load_network(name_or_path: str | Path, kind: str | None = None) -> Network:
+    """Load a network file, or a shipped one by name (``"ddm"`` with ``kind="lan"`` or
+    ``"ddm_lan"``). Refuses files of another format version or model spec, and truncated or
+    edited files."""
+    if kind is not None and not str(name_or_path).endswith(("_lan", "_cpn", SUFFIX)):
+        name_or_path = f"{name_or_path}_{kind}"
+    path = _resolve(name_or_path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files if k not in ("meta", "checksum")}
+            meta_json = str(data["meta"])
+            checksum = str(data["checksum"])
+    except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as error:
+        raise NetworkFileError(f"{path} is truncated or not a network file ({error}).") from None
+    if _checksum(arrays, meta_json) != checksum:
+        raise NetworkFileError(f"{path} was modified after it was written (checksum mismatch).")
+    meta = json.loads(meta_json)
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise NetworkFileError(
+            f"{path} has format version {meta.get('format_version')!r}; this "
+            f"ssmlan reads version {FORMAT_VERSION}."
+        )
+    spec = get_model(meta["model"])
+    if meta["model_fingerprint"] != spec.fingerprint():
+        raise NetworkFileError(
+            f"{path} was trained for another definition of model {spec.name!r} (parameters "
+            f"{meta['param_names']}, box {meta['box']}); this ssmlan's spec differs."
+        )
+    if meta["kind"] not in KINDS or (kind is not None and meta["kind"] != kind):
+        raise NetworkFileError(f"{path} holds a {meta['kind']!r} network, not {kind!r}.")
+    n_layers = sum(1 for k in arrays if k.endswith("_kernel"))
+    layers = tuple((arrays[f"layer{i}_kernel"], arrays[f"layer{i}_bias"]) for i in range(n_layers))
+    return Network(
+        spec=spec,
+        kind=meta["kind"],
+        layers=layers,
+        activation=meta["activation"],
+        input_offset=arrays["input_offset"],
+        input_scale=arrays["input_scale"],
+        meta=meta,
+    )

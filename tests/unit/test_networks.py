@@ -1,0 +1,159 @@
+"""Networks: forward pass, training resume, model-file integrity, box checks."""
+
+import json
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from ssmlan.networks import NetworkFileError, load_network, save_network
+from ssmlan.networks import training as training_module
+from ssmlan.networks.mlp import MLP, export_layers, forward
+from ssmlan.networks.training import TrainConfig, train
+from ssmlan.training_data import GeneratorConfig, generate
+
+TINY = TrainConfig(hidden=(16, 16), epochs=4, batch_size=128, patience=10)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("data")
+    config = GeneratorConfig(
+        "ddm", n_param_sets=20, n_sims=5000, n_labels=100, shard_size=5, seed=2
+    )
+    generate(config, folder, n_workers=1, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lan(dataset, tmp_path_factory):
+    return train(dataset, "lan", tmp_path_factory.mktemp("lan"), TINY, progress=False)
+
+
+def test_forward_matches_flax():
+    import jax
+
+    model = MLP(hidden=(8, 8), activation="tanh")
+    x = np.random.default_rng(0).normal(size=(5, 6)).astype(np.float32)
+    params = model.init(jax.random.key(0), jnp.zeros((1, 6)))
+    expected = np.asarray(model.apply(params, x))
+    np.testing.assert_allclose(forward(export_layers(params), x, "tanh"), expected, rtol=1e-5)
+
+
+def test_lan_logp_is_floored_and_minus_inf_below_t(lan):
+    logp = lan.logp([1.0, 1.5, 0.5, 0.5], [0.2, 0.5, 0.9, 30.0], [1, 1, 1, -1])
+    assert logp[0] == -np.inf and logp[1] == -np.inf
+    assert np.all(np.isfinite(logp[2:]))
+    assert np.all(logp[2:] >= np.log(1e-7) - 1e-6)
+
+
+def test_outside_the_box_is_refused(lan):
+    with pytest.raises(ValueError, match=r"'a' = 3.0 is outside the network's training box"):
+        lan.logp([1.0, 3.0, 0.5, 0.5], [1.0], [1])
+
+
+def test_interrupted_training_resumes_to_the_same_network(dataset, tmp_path, monkeypatch, lan):
+    real_save = training_module._save_checkpoint
+    calls = {"n": 0}
+
+    def save_then_die(path, state):
+        real_save(path, state)
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # a kill right after the second epoch's checkpoint
+
+    monkeypatch.setattr(training_module, "_save_checkpoint", save_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        train(dataset, "lan", tmp_path, TINY, progress=False)
+    monkeypatch.setattr(training_module, "_save_checkpoint", real_save)
+    resumed = train(dataset, "lan", tmp_path, TINY, progress=False)
+    assert resumed.meta["training"]["epochs_run"] == 4
+    for (k1, b1), (k2, b2) in zip(resumed.layers, lan.layers, strict=True):
+        np.testing.assert_allclose(k1, k2, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(b1, b2, rtol=1e-6, atol=1e-7)
+
+
+def test_checkpoint_of_another_config_is_refused(dataset, tmp_path):
+    train(dataset, "lan", tmp_path, TINY, progress=False)
+    with pytest.raises(ValueError, match="another data set or config"):
+        train(
+            dataset,
+            "lan",
+            tmp_path,
+            TrainConfig(hidden=(8,), epochs=2, batch_size=128),
+            progress=False,
+        )
+
+
+def test_model_file_roundtrip(lan, tmp_path):
+    path = save_network(lan, tmp_path / "net")
+    loaded = load_network(path)
+    assert loaded.meta["model"] == "ddm" and loaded.meta["kind"] == "lan"
+    x = ([1.0, 1.5, 0.5, 0.3], [0.5, 1.0], [1, -1])
+    np.testing.assert_array_equal(loaded.logp(*x), lan.logp(*x))
+
+
+def _rewrite(path, edit):
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    edit(arrays)
+    with open(path, "wb") as stream:
+        np.savez(stream, **arrays)
+
+
+def test_truncated_file_is_refused(lan, tmp_path):
+    path = save_network(lan, tmp_path / "net")
+    path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(NetworkFileError, match="truncated"):
+        load_network(path)
+
+
+def test_edited_weights_are_refused(lan, tmp_path):
+    path = save_network(lan, tmp_path / "net")
+    _rewrite(path, lambda a: a.__setitem__("layer0_bias", a["layer0_bias"] + 0.01))
+    with pytest.raises(NetworkFileError, match="modified"):
+        load_network(path)
+
+
+def test_other_spec_and_version_are_refused(lan, tmp_path):
+    from ssmlan.networks.model_file import _checksum
+
+    def set_meta(key, value):
+        def edit(arrays):
+            meta = json.loads(str(arrays["meta"]))
+            meta[key] = value
+            text = json.dumps(meta, sort_keys=True)
+            arrays["meta"] = np.array(text)
+            rest = {k: v for k, v in arrays.items() if k not in ("meta", "checksum")}
+            arrays["checksum"] = np.array(_checksum(rest, text))
+
+        return edit
+
+    path = save_network(lan, tmp_path / "a")
+    _rewrite(path, set_meta("model_fingerprint", "0" * 16))
+    with pytest.raises(NetworkFileError, match="another definition of model 'ddm'"):
+        load_network(path)
+    path = save_network(lan, tmp_path / "b")
+    _rewrite(path, set_meta("format_version", 99))
+    with pytest.raises(NetworkFileError, match="format version 99"):
+        load_network(path)
+
+
+def test_unknown_shipped_name_lists_what_ships():
+    with pytest.raises(FileNotFoundError, match="shipped"):
+        load_network("no_such_model_lan")
+
+
+def test_cpn_probabilities_are_stable(dataset, tmp_path):
+    cpn = train(
+        dataset, "cpn", tmp_path, TrainConfig(hidden=(8,), epochs=2, batch_size=4), progress=False
+    )
+    p = cpn.choice_prob([[2.0, 2.0, 0.5, 0.5], [-2.0, 2.0, 0.5, 0.5]])
+    assert np.all((p > 0) & (p < 1))
+    logit = np.array([80.0, -80.0], dtype=np.float32)
+    from ssmlan.networks.network import Network
+
+    stable = Network.choice_logp_xp
+    fake = type("Fake", (), {"raw": lambda self, theta, xp: logit})()
+    values = stable(fake, None, np.array([-1.0, 1.0]), np)
+    np.testing.assert_allclose(values, [-80.0, -80.0], rtol=1e-6)
