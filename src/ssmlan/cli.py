@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -96,6 +97,13 @@ def _train(args: argparse.Namespace) -> None:
     )
 
 
+def _validate(args: argparse.Namespace) -> None:
+    from ssmlan.checks.network_report import validate
+
+    report = validate(args.network, fast=args.fast)
+    print(json.dumps(report, indent=2))
+
+
 def _demo(args: argparse.Namespace) -> None:
     from ssmlan.checks.ddm_reference import ddm_mean_rt
     from ssmlan.likelihoods import ddm_choice_logp
@@ -156,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--patience", type=int, default=6)
     tr.add_argument("--seed", type=int, default=0)
     tr.set_defaults(run=_train)
+
+    val = sub.add_parser("validate", help="validation report (JSON + PNG) next to a network")
+    val.add_argument("network", help="network folder or .npz file")
+    val.add_argument("--fast", action="store_true", help="a tenth of the parameter sets")
+    val.set_defaults(run=_validate)
 
     demo = sub.add_parser("demo", help="simulate the DDM and compare with the analytic answer")
     demo.add_argument("-n", type=int, default=200_000)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Rebuilds the networks shipped in src/ssmlan/networks/pretrained/ from scratch:
+# training data (seeded), training (seeded), validation reports, then copies the files in.
+# Run from the repository root with the project environment: `make networks`.
+# Simulation budget: ddm 1e8 (LAN) + 4e7 (CPN, labels from the closed form), angle 1e8 + 8e7.
+set -euo pipefail
+WORK=${WORK:-build/networks}
+mkdir -p "$WORK"
+
+ssmlan generate --model ddm --n-param-sets 2000 --n-sims 50000 --n-labels 1000 --seed 11 \
+    --out "$WORK/data_ddm_lan"
+ssmlan generate --model ddm --n-param-sets 40000 --n-sims 1000 --n-labels 10 --seed 12 \
+    --shard-size 1000 --cpn-labels analytic --out "$WORK/data_ddm_cpn"
+ssmlan generate --model angle --n-param-sets 2000 --n-sims 50000 --n-labels 1000 --seed 13 \
+    --out "$WORK/data_angle_lan"
+ssmlan generate --model angle --n-param-sets 40000 --n-sims 2000 --n-labels 10 --seed 14 \
+    --shard-size 1000 --out "$WORK/data_angle_cpn"
+
+for model in ddm angle; do
+    ssmlan train --data "$WORK/data_${model}_lan" --kind lan --out "$WORK/${model}_lan" \
+        --hidden 128 128 128 --batch-size 2048 --epochs 40 --learning-rate 2e-3 --seed 1
+    ssmlan train --data "$WORK/data_${model}_cpn" --kind cpn --out "$WORK/${model}_cpn" \
+        --hidden 64 64 64 --batch-size 512 --epochs 60 --learning-rate 3e-3 --patience 10 --seed 1
+    for kind in lan cpn; do
+        ssmlan validate "$WORK/${model}_${kind}" > /dev/null
+        cp "$WORK/${model}_${kind}/network.npz" "src/ssmlan/networks/pretrained/${model}_${kind}.npz"
+        cp "$WORK/${model}_${kind}/validation_${kind}.json" \
+            "src/ssmlan/networks/pretrained/${model}_${kind}.validation.json"
+        cp "$WORK/${model}_${kind}/validation_${kind}.png" "docs/figures/${model}_${kind}.png"
+    done
+done

@@ -1,0 +1,173 @@
+"""Validation reports for trained networks: numbers (JSON) and figures (PNG) next to the file.
+
+* ddm LAN vs the analytic density on the MNLE comparison protocol (Boelts et al. 2022): 1000
+  parameter sets with v in [-2, 2], a in [0.5, 2], z in [0.3, 0.7], t in [0.2, 1.8] (ssmlan's
+  parameters; ``a`` is half the boundary separation), 100 simulated trials each; mean Huber loss
+  (delta 1), mean and 99th-percentile absolute error of the per-trial log-likelihood. The same
+  over the whole training box.
+* ddm CPN vs the closed-form choice probability on 10,000 sets in the box: max absolute error.
+* Models without an analytic density (LAN): on 50 sets in the box, the LAN density's mass per
+  choice vs the simulator's choice proportion (1e5 trials), and the Hellinger distance between
+  the LAN density and a simulation histogram against the distance between two independent
+  simulations of the same size (the simulation's own noise).
+* Models without a closed-form choice probability (CPN): absolute error against the choice
+  proportion of 1e5 simulations on 200 sets (this includes the proportion's own noise, SE <=
+  0.0016).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ssmlan.models import ModelSpec
+from ssmlan.networks import Network, load_network
+from ssmlan.simulate import simulate
+
+MNLE_BOX = {"v": (-2.0, 2.0), "a": (0.5, 2.0), "z": (0.3, 0.7), "t": (0.2, 1.8)}
+TARGETS = {
+    "ddm_lan_mnle_mean_huber": 0.19,
+    "ddm_cpn_max_abs_error": 0.01,
+    "mass_abs_error": 0.02,
+    "hellinger_ratio": 3.0,
+}
+
+
+def huber(error: np.ndarray, delta: float = 1.0) -> np.ndarray:
+    absolute = np.abs(error)
+    return np.where(absolute <= delta, 0.5 * error**2, delta * (absolute - 0.5 * delta))
+
+
+def _draw(spec: ModelSpec, n: int, rng: np.random.Generator, box: dict | None = None):
+    lower = np.array([(box or {}).get(p.name, (p.lower, p.upper))[0] for p in spec.params])
+    upper = np.array([(box or {}).get(p.name, (p.lower, p.upper))[1] for p in spec.params])
+    return lower + rng.random((n, spec.n_params)) * (upper - lower)
+
+
+def lan_vs_analytic(
+    net: Network, box: dict | None, n_sets: int = 1000, n_trials: int = 100, seed: int = 0
+) -> dict:
+    """Per-trial log-likelihood error of a LAN against the analytic density."""
+    spec = net.spec
+    theta = _draw(spec, n_sets, np.random.default_rng(seed), box)
+    sims = simulate(spec, theta, n_trials, seed=seed + 1)
+    rows = np.repeat(theta, n_trials, axis=0)
+    rt, choice = sims.rt.ravel(), sims.choice.ravel()
+    decided = np.isfinite(rt)
+    rows, rt, choice = rows[decided], rt[decided], choice[decided]
+    by_name = dict(zip(spec.param_names, rows.T, strict=True))
+    exact = spec.analytic_logp(rt, choice, **by_name)
+    network = net.logp(rows, rt, choice).astype(float)
+    error = network - exact
+    return {
+        "n_trials": len(rt),
+        "mean_huber": float(huber(error).mean()),
+        "mean_abs_error": float(np.abs(error).mean()),
+        "p99_abs_error": float(np.percentile(np.abs(error), 99)),
+    }
+
+
+def cpn_vs_reference(net: Network, n_sets: int, seed: int = 0) -> dict:
+    """CPN P(choice=+1) against the closed form (if any) or 1e5-trial choice proportions."""
+    spec = net.spec
+    theta = _draw(spec, n_sets, np.random.default_rng(seed))
+    predicted = net.choice_prob(theta)
+    if spec.analytic_choice_logp is not None:
+        by_name = dict(zip(spec.param_names, theta.T, strict=True))
+        reference, source = np.exp(spec.analytic_choice_logp(1, **by_name)), "closed form"
+    else:
+        sims = simulate(spec, theta, 100_000, seed=seed + 1)
+        reference, source = (sims.choice == 1).mean(axis=1), "1e5 simulations"
+    error = np.abs(predicted - reference)
+    return {
+        "reference": source,
+        "n_sets": n_sets,
+        "max_abs_error": float(error.max()),
+        "mean_abs_error": float(error.mean()),
+    }
+
+
+def _histogram(rt, choice, edges):
+    """Density per (choice, bin) of the signed rt, normalised over both choices."""
+    signed = np.where(np.isfinite(rt), rt * choice, np.inf)
+    counts, _ = np.histogram(signed, edges)
+    return counts / len(rt)
+
+
+def lan_vs_simulation(net: Network, n_sets: int = 50, n_sims: int = 100_000, seed: int = 0):
+    """Mass per choice and Hellinger distance of a LAN density against simulations."""
+    spec = net.spec
+    theta = _draw(spec, n_sets, np.random.default_rng(seed))
+    a_sims = simulate(spec, theta, n_sims, seed=seed + 1)
+    b_sims = simulate(spec, theta, n_sims, seed=seed + 2)
+    mass_errors, ratios = [], []
+    for k in range(n_sets):
+        decided = a_sims.rt[k][np.isfinite(a_sims.rt[k])]
+        top = np.percentile(decided, 99.9) + 0.5
+        grid = np.linspace(theta[k, spec.param_names.index("t")], top, 2001)
+        mid = 0.5 * (grid[1:] + grid[:-1])
+        width = np.diff(grid)
+        edges = np.concatenate([-grid[::-1], grid])
+        net_mass = []
+        for c in (-1, 1):
+            density = np.exp(net.logp(theta[k], mid, np.full(len(mid), c)))
+            net_mass.append(density * width)
+        net_bins = np.concatenate([net_mass[0][::-1], [0.0], net_mass[1]])
+        for c, mass in zip((-1, 1), net_mass, strict=True):
+            mass_errors.append(abs(mass.sum() - (a_sims.choice[k] == c).mean()))
+        hist_a = _histogram(a_sims.rt[k], a_sims.choice[k], edges)
+        hist_b = _histogram(b_sims.rt[k], b_sims.choice[k], edges)
+
+        # Coarser bins for the distance: 100 per choice, so each holds many trials.
+        def coarse(h):
+            return np.add.reduceat(h, np.arange(0, len(h), 40))
+
+        def hellinger(p, q):
+            return float(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)))
+
+        noise = hellinger(coarse(hist_a), coarse(hist_b))
+        ratios.append(
+            hellinger(coarse(net_bins / net_bins.sum()), coarse(hist_a)) / max(noise, 1e-12)
+        )
+    return {
+        "n_sets": n_sets,
+        "n_sims": n_sims,
+        "max_mass_abs_error": float(max(mass_errors)),
+        "mean_mass_abs_error": float(np.mean(mass_errors)),
+        "max_hellinger_ratio": float(max(ratios)),
+        "median_hellinger_ratio": float(np.median(ratios)),
+    }
+
+
+def validate(path: Path | str, fast: bool = False) -> dict:
+    """Run the checks that apply to the network at ``path``; write JSON and PNGs beside it."""
+    from ssmlan.plots.networks import plot_cpn_curves, plot_lan_overlays
+
+    net = load_network(path)
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    scale = 10 if fast else 1
+    report: dict = {"model": net.spec.name, "kind": net.kind, "targets": TARGETS}
+    if net.kind == "lan" and net.spec.analytic_logp is not None:
+        report["mnle_protocol"] = lan_vs_analytic(net, MNLE_BOX, 1000 // scale)
+        report["training_box"] = lan_vs_analytic(net, None, 1000 // scale)
+        report["passed"] = (
+            report["mnle_protocol"]["mean_huber"] < TARGETS["ddm_lan_mnle_mean_huber"]
+        )
+    elif net.kind == "lan":
+        report["vs_simulation"] = lan_vs_simulation(net, 50 // scale)
+        report["passed"] = (
+            report["vs_simulation"]["max_mass_abs_error"] <= TARGETS["mass_abs_error"]
+            and report["vs_simulation"]["max_hellinger_ratio"] <= TARGETS["hellinger_ratio"]
+        )
+    else:
+        analytic = net.spec.analytic_choice_logp is not None
+        report["choice_probability"] = cpn_vs_reference(net, (10_000 if analytic else 200) // scale)
+        report["passed"] = (not analytic) or report["choice_probability"][
+            "max_abs_error"
+        ] <= TARGETS["ddm_cpn_max_abs_error"]
+    figure = (plot_lan_overlays if net.kind == "lan" else plot_cpn_curves)(net)
+    figure.savefig(folder / f"validation_{net.kind}.png", dpi=110)
+    (folder / f"validation_{net.kind}.json").write_text(json.dumps(report, indent=2))
+    return report

@@ -1,0 +1,1 @@
+"""Figures people look at instead of reading numbers."""

@@ -1,0 +1,55 @@
+"""Checking trial data (rt, choice) before it reaches a model: clear errors by row and column."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ssmlan.models import ModelSpec
+
+
+def as_trials(observed, spec: ModelSpec) -> np.ndarray:
+    """``(n, 2)`` float array of ``[rt, choice]``; rt NaN means "no rt observed".
+
+    Accepts a DataFrame with ``rt`` and ``choice`` columns or an ``(n, 2)`` array. Choices 0/1
+    are mapped to -1/+1 for two-choice models.
+    """
+    if isinstance(observed, pd.DataFrame):
+        missing = [c for c in ("rt", "choice") if c not in observed.columns]
+        if missing:
+            raise ValueError(
+                f"Data lacks column(s) {missing}; it needs 'rt' (seconds, NaN for "
+                f"no response) and 'choice'. Columns present: {list(observed.columns)}."
+            )
+        frame = observed[["rt", "choice"]]
+    else:
+        array = np.asarray(observed)
+        if array.ndim != 2 or array.shape[1] != 2:
+            raise ValueError(
+                f"Data must be a DataFrame with columns rt, choice or an (n, 2) "
+                f"array; got shape {array.shape}."
+            )
+        frame = pd.DataFrame(array, columns=["rt", "choice"])
+    if len(frame) == 0:
+        raise ValueError("Data holds no trials.")
+    rt = pd.to_numeric(frame["rt"], errors="coerce").to_numpy(float)
+    bad = np.flatnonzero(np.isnan(rt) & frame["rt"].notna().to_numpy())
+    if len(bad):
+        raise ValueError(f"Column 'rt' row {bad[0]}: {frame['rt'].iloc[bad[0]]!r} is not a number.")
+    bad = np.flatnonzero(~np.isnan(rt) & ~((rt > 0) & np.isfinite(rt)))
+    if len(bad):
+        raise ValueError(
+            f"Column 'rt' row {bad[0]}: {rt[bad[0]]!r}; rts must be positive and "
+            "finite seconds (NaN marks a trial without a response)."
+        )
+    choice = pd.to_numeric(frame["choice"], errors="coerce").to_numpy(float)
+    allowed = set(spec.choices)
+    if set(np.unique(choice[~np.isnan(choice)])) <= {0.0, 1.0} and allowed == {-1, 1}:
+        choice = np.where(choice == 0, -1.0, choice)
+    bad = np.flatnonzero(~np.isin(choice, list(allowed)))
+    if len(bad):
+        raise ValueError(
+            f"Column 'choice' row {bad[0]}: {frame['choice'].iloc[bad[0]]!r}; "
+            f"choices must be one of {sorted(allowed)} (or 0/1)."
+        )
+    return np.column_stack([rt, choice])

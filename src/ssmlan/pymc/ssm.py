@@ -1,0 +1,136 @@
+"""`SSM`: an SSM likelihood as an observed variable in any PyMC model.
+
+The likelihood is the LAN (trials with an rt) plus the CPN (trials without one, rt = NaN), or
+the analytic DDM. Two routes build it: ``route="pytensor"`` writes the MLP as a PyTensor graph
+with the weights as constants; ``route="jax"`` wraps the same function, written for JAX, as a
+PyTensor Op with a gradient and JAX dispatch (`pytensor.wrap_jax`). Parameters may be scalars or
+per-trial vectors, so conditions, regressions and hierarchies are plain PyMC.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+
+from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
+from ssmlan.models import get_model
+from ssmlan.networks import Network, load_network
+from ssmlan.pymc.data import as_trials
+from ssmlan.simulate import simulate
+
+ROUTES = ("pytensor", "jax")
+PRIOR_CHECK_DRAWS = 500
+#: Stands for a missing rt in the array PyMC stores as observed: PyMC would impute NaNs.
+MISSING_RT_CODE = -1.0
+
+
+def _sources(spec, likelihood: str, lan: Network | None, cpn: Network | None, needs_cpn: bool):
+    if likelihood == "analytic":
+        if spec.analytic_logp is None:
+            raise ValueError(
+                f"Model {spec.name!r} has no analytic likelihood; use likelihood='network'."
+            )
+        return AnalyticSource(spec), AnalyticSource(spec)
+    if likelihood != "network":
+        raise ValueError(f"likelihood must be 'network' or 'analytic'; got {likelihood!r}.")
+    lan = lan or load_network(spec.name, "lan")
+    cpn = cpn or (load_network(spec.name, "cpn") if needs_cpn else None)
+    for net in (lan, cpn):
+        if net is not None and net.spec.fingerprint() != spec.fingerprint():
+            raise ValueError(f"Network for {net.spec.name!r} given for model {spec.name!r}.")
+    return lan, cpn
+
+
+def check_priors_in_box(spec, params: dict, seed: int = 0) -> None:
+    """Raise if a parameter's prior reaches outside the network's training box."""
+    for p in spec.params:
+        value = params[p.name]
+        if isinstance(value, pt.Variable):
+            draws = np.asarray(pm.draw(value, draws=PRIOR_CHECK_DRAWS, random_seed=seed))
+        else:
+            draws = np.asarray(value, dtype=float)
+        lo, hi = float(np.min(draws)), float(np.max(draws))
+        if lo < p.lower or hi > p.upper:
+            raise ValueError(
+                f"Parameter {p.name!r} reaches [{lo:.3g}, {hi:.3g}] under its prior, outside the "
+                f"network's training box [{p.lower:g}, {p.upper:g}]. Use a prior bounded inside "
+                "the box (e.g. pm.Uniform or a transformed Beta) so the network never "
+                "extrapolates."
+            )
+
+
+def _random_fn(spec):
+    def random(*args, rng=None, size=None):
+        params = np.broadcast_arrays(*[np.asarray(a, float) for a in args])
+        shape = size if size is not None else params[0].shape
+        theta = np.stack([np.broadcast_to(p, shape).ravel() for p in params], axis=1)
+        theta = np.clip(theta, spec.lower, spec.upper)
+        sims = simulate(spec, theta, 1, seed=int(rng.integers(2**62)))
+        return np.stack([sims.rt[:, 0], sims.choice[:, 0]], axis=1).reshape((*shape, 2))
+
+    return random
+
+
+def SSM(
+    name: str,
+    model: str = "ddm",
+    *,
+    observed,
+    likelihood: str = "network",
+    route: str = "pytensor",
+    lan: Network | None = None,
+    cpn: Network | None = None,
+    check_box: bool = True,
+    **params,
+) -> pt.TensorVariable:
+    """Observed (rt, choice) trials of ``model`` with parameters ``params`` (by name).
+
+    ``observed``: DataFrame (columns rt, choice) or ``(n, 2)`` array; rt NaN = no rt observed.
+    Parameters: scalars, PyMC variables, or per-trial vectors of length n. ``a`` is half the
+    boundary separation (ssm-simulators convention). With network likelihoods the priors must
+    stay inside the training box (checked by prior draws unless ``check_box=False``).
+    Must be called inside a ``pm.Model`` context.
+    """
+    spec = get_model(model)
+    if route not in ROUTES:
+        raise ValueError(f"route must be one of {ROUTES}; got {route!r}.")
+    missing = [p for p in spec.param_names if p not in params]
+    unknown = [p for p in params if p not in spec.param_names]
+    if missing or unknown:
+        raise ValueError(
+            f"Model {spec.name!r} takes {', '.join(spec.param_names)}; missing: "
+            f"{missing or 'none'}, unknown: {unknown or 'none'}."
+        )
+    data = as_trials(observed, spec)
+    rt, choice = data[:, 0], data[:, 1]
+    split = TrialSplit.of(rt)
+    density, choice_source = _sources(spec, likelihood, lan, cpn, len(split.without_rt) > 0)
+    if likelihood == "network" and check_box:
+        check_priors_in_box(spec, params)
+    n = len(data)
+    if route == "jax":
+        import jax.numpy as jnp
+        from pytensor import wrap_jax
+
+        rt_j, choice_j = jnp.asarray(rt), jnp.asarray(choice)
+
+        @wrap_jax
+        def jax_logp(theta):
+            return trial_logp(density, choice_source, theta, rt_j, choice_j, split, jnp)
+
+    def logp(value, *theta_params):
+        theta = pt.stack([pt.broadcast_to(p, (n,)) for p in theta_params], axis=1)
+        if route == "jax":
+            return jax_logp(theta)
+        return trial_logp(density, choice_source, theta, rt, choice, split, pt)
+
+    dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]
+    return pm.CustomDist(
+        name,
+        *dist_params,
+        logp=logp,
+        random=_random_fn(spec),
+        signature=f"{','.join(['()'] * spec.n_params)}->(2)",
+        observed=np.column_stack([np.where(np.isnan(rt), MISSING_RT_CODE, rt), choice]),
+    )
