@@ -105,6 +105,20 @@ def _validate(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    from ssmlan.demo import run_demo
+
+    run_demo(
+        args.out,
+        n_trials=args.n_trials,
+        seed=args.seed,
+        draws=args.draws,
+        tune=args.tune,
+        chains=args.chains,
+        sampler=args.sampler,
+    )
+
+
+def _simulate_demo(args: argparse.Namespace) -> None:
     from ssmlan.checks.ddm_reference import ddm_mean_rt
     from ssmlan.likelihoods import ddm_choice_logp
     from ssmlan.simulate import simulate
@@ -170,10 +184,24 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--fast", action="store_true", help="a tenth of the parameter sets")
     val.set_defaults(run=_validate)
 
-    demo = sub.add_parser("demo", help="simulate the DDM and compare with the analytic answer")
-    demo.add_argument("-n", type=int, default=200_000)
+    demo = sub.add_parser("demo", help="the Go/NoGo walkthrough on the shipped networks")
+    demo.add_argument("--out", default="demo_output")
+    demo.add_argument("--n-trials", type=int, default=1000)
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--draws", type=int, default=1000)
+    demo.add_argument("--tune", type=int, default=500)
+    demo.add_argument("--chains", type=int, default=2)
+    demo.add_argument(
+        "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="numpyro"
+    )
     demo.set_defaults(run=_demo)
+
+    check_sim = sub.add_parser(
+        "check-simulator", help="simulate the DDM and compare with the analytic answer"
+    )
+    check_sim.add_argument("-n", type=int, default=200_000)
+    check_sim.add_argument("--seed", type=int, default=0)
+    check_sim.set_defaults(run=_simulate_demo)
     return parser
 
 
