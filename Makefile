@@ -37,6 +37,7 @@ $(BENCH_VENV)/.installed: pyproject.toml
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/simulators.py
+	$(BENCH_VENV)/bin/python benchmarks/training_data.py
 	$(BENCH_VENV)/bin/python benchmarks/simulator_accuracy.py
 
 clean:
