@@ -35,9 +35,10 @@ $(BENCH_VENV)/.installed: pyproject.toml
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e . "ssm-simulators>=0.12"
 	touch $@
 
-bench: $(BENCH_VENV)/.installed
+bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/simulators.py
 	$(BENCH_VENV)/bin/python benchmarks/training_data.py
+	$(PY) benchmarks/inference.py
 	$(BENCH_VENV)/bin/python benchmarks/simulator_accuracy.py
 
 clean:

@@ -104,6 +104,31 @@ def _validate(args: argparse.Namespace) -> None:
     print(json.dumps(report, indent=2))
 
 
+def _fit(args: argparse.Namespace) -> None:
+    from ssmlan.fit import run_fit
+
+    depends = {}
+    for item in args.depends:
+        name, sep, column = item.partition("=")
+        if not sep:
+            raise ValueError(f"--depends expects PARAM=COLUMN (e.g. v=condition); got {item!r}.")
+        depends[name] = column
+    summary = run_fit(
+        args.data,
+        args.out,
+        model=args.model,
+        depends=depends,
+        sampler=args.sampler,
+        draws=args.draws,
+        tune=args.tune,
+        chains=args.chains,
+        seed=args.seed,
+        likelihood=args.likelihood,
+    )
+    print(summary.to_string())
+    print(f"wrote {args.out}/posterior.nc, summary.csv, posterior.png")
+
+
 def _demo(args: argparse.Namespace) -> None:
     from ssmlan.demo import run_demo
 
@@ -195,6 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="numpyro"
     )
     demo.set_defaults(run=_demo)
+
+    fit = sub.add_parser("fit", help="fit a model to a CSV of trials (rt, choice)")
+    fit.add_argument("data", help="CSV with columns rt (NaN = no response) and choice")
+    fit.add_argument("--model", default="ddm")
+    fit.add_argument("--out", default="fit_output")
+    fit.add_argument("--depends", nargs="*", default=[], help="PARAM=COLUMN, e.g. v=condition")
+    fit.add_argument("--likelihood", choices=("network", "analytic"), default="network")
+    fit.add_argument(
+        "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="numpyro"
+    )
+    fit.add_argument("--draws", type=int, default=1000)
+    fit.add_argument("--tune", type=int, default=1000)
+    fit.add_argument("--chains", type=int, default=2)
+    fit.add_argument("--seed", type=int, default=0)
+    fit.set_defaults(run=_fit)
 
     check_sim = sub.add_parser(
         "check-simulator", help="simulate the DDM and compare with the analytic answer"
