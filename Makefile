@@ -12,9 +12,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-## demo: the main job (simulate the DDM and compare with the analytic answer)
+## demo: the main job: the Go/NoGo walkthrough on the shipped networks
 demo: $(VENV)/.installed
-	$(VENV)/bin/ssmlan demo
+	$(VENV)/bin/ssmlan demo --out demo_output
 
 ## test: lint and the default test suite (slow tests excluded)
 test: $(VENV)/.installed lint

@@ -18,9 +18,9 @@ ssmlan generate --model angle --n-param-sets 40000 --n-sims 2000 --n-labels 10 -
 
 for model in ddm angle; do
     ssmlan train --data "$WORK/data_${model}_lan" --kind lan --out "$WORK/${model}_lan" \
-        --hidden 128 128 128 --batch-size 2048 --epochs 40 --learning-rate 2e-3 --seed 1
+        --hidden 64 64 64 --batch-size 2048 --epochs 100 --learning-rate 2e-3 --patience 10 --seed 1
     ssmlan train --data "$WORK/data_${model}_cpn" --kind cpn --out "$WORK/${model}_cpn" \
-        --hidden 64 64 64 --batch-size 512 --epochs 60 --learning-rate 3e-3 --patience 10 --seed 1
+        --hidden 64 64 64 --batch-size 512 --epochs 200 --learning-rate 3e-3 --patience 15 --seed 1
     for kind in lan cpn; do
         ssmlan validate "$WORK/${model}_${kind}" > /dev/null
         cp "$WORK/${model}_${kind}/network.npz" "src/ssmlan/networks/pretrained/${model}_${kind}.npz"

@@ -1,5 +1,6 @@
 """Networks: forward pass, training resume, model-file integrity, box checks."""
 
+import itertools
 import json
 
 import jax.numpy as jnp
@@ -157,3 +158,13 @@ def test_cpn_probabilities_are_stable(dataset, tmp_path):
     fake = type("Fake", (), {"raw": lambda self, theta, xp: logit})()
     values = stable(fake, None, np.array([-1.0, 1.0]), np)
     np.testing.assert_allclose(values, [-80.0, -80.0], rtol=1e-6)
+
+
+def test_keeps_the_best_epoch_when_validation_gets_worse(dataset, tmp_path):
+    # A far too large learning rate makes validation loss jump around: epochs that do not
+    # improve must not disturb the best weights kept so far (a donated-buffer bug once did).
+    config = TrainConfig(hidden=(8,), epochs=6, batch_size=64, learning_rate=0.5, patience=3)
+    net = train(dataset, "lan", tmp_path, config, progress=False)
+    history = net.meta["training"]["history"]
+    assert net.meta["training"]["best_val_loss"] == min(h["val_loss"] for h in history)
+    assert any(b["val_loss"] >= a["val_loss"] for a, b in itertools.pairwise(history))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass
-from functools import partial
 from pathlib import Path
 
 import jax
@@ -150,7 +149,7 @@ def train(
     opt_state = optimizer.init(params)
     loss = _loss_fn(kind)
 
-    @partial(jax.jit, donate_argnums=(0, 1))
+    @jax.jit
     def run_epoch(params, opt_state, xb, yb):
         def step(carry, batch):
             params, opt_state = carry
