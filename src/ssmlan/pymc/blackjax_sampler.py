@@ -24,10 +24,16 @@ def sample_blackjax(
     chains: int = 2,
     seed: int = 0,
     target_accept: float = 0.8,
+    initvals: dict | None = None,
 ) -> az.InferenceData:
     """Posterior draws of ``model``'s free variables (constrained) from BlackJax NUTS."""
     jax_logp = get_jaxified_logp(model)
     initial = model.initial_point(random_seed=seed)
+    for name, value in (initvals or {}).items():  # constrained value -> transformed space
+        rv = model[name]
+        transform = model.rvs_to_transforms.get(rv)
+        transformed = transform.forward(value, *rv.owner.inputs).eval() if transform else value
+        initial[model.rvs_to_values[rv].name] = np.asarray(transformed)
     position = [jnp.asarray(initial[v.name]) for v in model.value_vars]
     # The flag's meaning has flipped between PyMC releases: fix the sign against the model.
     reference = float(model.compile_logp()(initial))

@@ -22,17 +22,27 @@ def sample(
     under forkserver (fork deadlocks with JAX threads)."""
     if sampler not in SAMPLERS:
         raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
+    initvals = getattr(model, "_ssmlan_initvals", None)
     if sampler == "blackjax":
         from ssmlan.pymc.blackjax_sampler import sample_blackjax
 
-        idata = sample_blackjax(model, draws=draws, tune=tune, chains=chains, seed=seed)
+        idata = sample_blackjax(
+            model, draws=draws, tune=tune, chains=chains, seed=seed, initvals=initvals
+        )
         pm.compute_log_likelihood(idata, model=model, progressbar=False)
         return idata
-    kwargs: dict = {}
-    if sampler == "nutpie":
-        kwargs["nuts_sampler_kwargs"] = {"backend": "jax", "gradient_backend": "jax"}
-    elif sampler == "pymc":
-        kwargs["mp_ctx"] = "forkserver"
+    if sampler == "nutpie":  # driven directly: pm.sample does not pass initvals to nutpie
+        import nutpie
+
+        compiled = nutpie.compile_pymc_model(
+            model, backend="jax", gradient_backend="jax", initial_points=initvals
+        )
+        idata = nutpie.sample(
+            compiled, draws=draws, tune=tune, chains=chains, seed=seed, progress_bar=False
+        )
+        pm.compute_log_likelihood(idata, model=model, progressbar=False)
+        return idata
+    kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
     idata = pm.sample(
         draws=draws,
         tune=tune,
@@ -41,6 +51,7 @@ def sample(
         random_seed=seed,
         progressbar=False,
         model=model,
+        initvals=initvals,
         **kwargs,
     )
     if "log_likelihood" not in idata:

@@ -16,7 +16,7 @@ import pytensor.tensor as pt
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.networks import Network, load_network
-from ssmlan.pymc.data import as_trials
+from ssmlan.pymc.data import as_trials, t_initval
 from ssmlan.simulate import simulate
 
 ROUTES = ("pytensor", "jax")
@@ -58,6 +58,20 @@ def check_priors_in_box(spec, params: dict, seed: int = 0) -> None:
                 "the box (e.g. pm.Uniform or a transformed Beta) so the network never "
                 "extrapolates."
             )
+
+
+def _suggest_t_start(t, rt: np.ndarray, param) -> None:
+    """Remember a start for a free ``t`` below the fastest rt (read by `ssmlan.pymc.sample`).
+
+    NUTS starts near the prior's centre; a ``t`` above the fastest rt has zero likelihood there.
+    Kept on the model rather than as an ``initval``, which PyMC's log-likelihood helpers reject.
+    """
+    model = pm.modelcontext(None)
+    if t in model.free_RVs:
+        lower, upper = (param.lower, param.upper)
+        starts = getattr(model, "_ssmlan_initvals", {})
+        starts[t.name] = t_initval(rt, lower, upper)
+        model._ssmlan_initvals = starts
 
 
 def _random_fn(spec):
@@ -125,6 +139,7 @@ def SSM(
             return jax_logp(theta)
         return trial_logp(density, choice_source, theta, rt, choice, split, pt)
 
+    _suggest_t_start(params["t"], rt, spec.param("t"))
     dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]
     return pm.CustomDist(
         name,
