@@ -49,7 +49,7 @@ def as_trials(observed, spec: ModelSpec) -> np.ndarray:
     bad = np.flatnonzero(~np.isnan(rt) & ~((rt > 0) & np.isfinite(rt)))
     if len(bad):
         raise ValueError(
-            f"Column 'rt' row {bad[0]}: {rt[bad[0]]!r}; rts must be positive and "
+            f"Column 'rt' row {bad[0]}: {float(rt[bad[0]])!r}; rts must be positive and "
             "finite seconds (NaN marks a trial without a response)."
         )
     choice = pd.to_numeric(frame["choice"], errors="coerce").to_numpy(float)
