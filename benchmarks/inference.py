@@ -23,6 +23,7 @@ from pytensor.graph import Apply, Op
 
 from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
 from ssmlan.networks import load_network
+from ssmlan.pymc.data import t_initval
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
 from ssmlan.pymc.sampling import sample
 
@@ -34,7 +35,7 @@ def tutorial_model(data) -> pm.Model:
     """The tutorial's construction: a JAX function behind Op.perform, gradient likewise."""
     lan, cpn = load_network("ddm", "lan"), load_network("ddm", "cpn")
     rt, choice = data["rt"].to_numpy(), data["choice"].to_numpy().astype(float)
-    split = TrialSplit.of(rt)
+    split = TrialSplit.of(rt, choice)
     sign = np.where(data["condition"].to_numpy() == "nogo", -1.0, 1.0)
 
     def total(params):
@@ -64,6 +65,7 @@ def tutorial_model(data) -> pm.Model:
             return [output_grads[0] * GradOp()(inputs[0])]
 
     with pm.Model() as model:
+        model._ssmlan_initvals = {"t": t_initval(rt, 0.0, 2.0)}  # the same start as ours
         v = pm.Uniform("v", -3.0, 3.0)
         a = pm.Uniform("a", 0.3, 2.5)
         t = pm.Uniform("t", 0.0, 2.0)
@@ -84,6 +86,7 @@ def timed(build, sampler: str, draws: int, tune: int) -> tuple[float, az.Inferen
             progressbar=False,
             model=model,
             compute_convergence_checks=False,
+            initvals=model._ssmlan_initvals,
         )
     else:
         idata = sample(model, sampler, draws=draws, tune=tune, chains=CHAINS, seed=0)

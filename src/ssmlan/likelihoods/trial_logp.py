@@ -35,17 +35,36 @@ class AnalyticSource:
 
 @dataclass(frozen=True)
 class TrialSplit:
-    """Indices of trials with and without an rt, and the order that restores trial order."""
+    """How trials map onto parameter rows, fixed by the data.
+
+    ``theta`` has one row per parameter *row*: per trial, or per group of trials sharing their
+    parameters (e.g. a condition). Trials with an rt each need a density evaluation at their row;
+    trials without one only need ``log P(choice)`` once per distinct (row, choice) pair, which
+    `choice_rows`/`choice_values` list and `choice_of_trial` maps back.
+    """
 
     with_rt: np.ndarray
-    without_rt: np.ndarray
+    rows_with_rt: np.ndarray
+    choice_rows: np.ndarray
+    choice_values: np.ndarray
+    choice_of_trial: np.ndarray
     restore: np.ndarray
 
     @classmethod
-    def of(cls, rt: np.ndarray) -> TrialSplit:
+    def of(cls, rt: np.ndarray, choice: np.ndarray, row_of_trial: np.ndarray | None = None):
+        rows = np.arange(len(rt)) if row_of_trial is None else np.asarray(row_of_trial)
         missing = np.isnan(rt)
         with_rt, without_rt = np.flatnonzero(~missing), np.flatnonzero(missing)
-        return cls(with_rt, without_rt, np.argsort(np.concatenate([with_rt, without_rt])))
+        pairs = np.stack([rows[without_rt], choice[without_rt]], axis=1).reshape(-1, 2)
+        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        return cls(
+            with_rt=with_rt,
+            rows_with_rt=rows[with_rt],
+            choice_rows=unique[:, 0].astype(np.int64),
+            choice_values=unique[:, 1].astype(float),
+            choice_of_trial=np.ravel(inverse),
+            restore=np.argsort(np.concatenate([with_rt, without_rt])),
+        )
 
 
 def trial_logp(
@@ -57,16 +76,20 @@ def trial_logp(
     split: TrialSplit,
     xp: ModuleType,
 ) -> Any:
-    """Log-likelihood of each trial; ``theta`` is ``(n_trials, n_params)`` (symbolic or not).
+    """Log-likelihood of each trial; ``theta`` has one row per parameter row (see `TrialSplit`).
 
-    ``rt`` and ``choice`` are the observed data (constants); ``split`` is `TrialSplit.of(rt)`.
+    ``rt`` and ``choice`` are the observed data (constants).
     """
     parts = []
     if len(split.with_rt):
         idx = split.with_rt
-        parts.append(density.logp_xp(theta[idx], rt[idx], choice[idx].astype(rt.dtype), xp))
-    if len(split.without_rt):
-        idx = split.without_rt
-        parts.append(choice_source.choice_logp_xp(theta[idx], choice[idx].astype(rt.dtype), xp))
+        parts.append(
+            density.logp_xp(theta[split.rows_with_rt], rt[idx], choice[idx].astype(rt.dtype), xp)
+        )
+    if len(split.choice_rows):
+        per_pair = choice_source.choice_logp_xp(
+            theta[split.choice_rows], split.choice_values.astype(rt.dtype), xp
+        )
+        parts.append(per_pair[split.choice_of_trial])
     joined = parts[0] if len(parts) == 1 else xp.concatenate(parts)
     return joined[split.restore]

@@ -60,6 +60,23 @@ def check_priors_in_box(spec, params: dict, seed: int = 0) -> None:
             )
 
 
+def parameter_rows(params: list, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Group trials whose parameters coincide in two independent prior draws.
+
+    Returns each trial's row index and, per row, one trial that represents it. Continuous priors
+    make accidental ties between different expressions a probability-zero event.
+    """
+    stacked = pt.stack([pt.broadcast_to(pt.as_tensor_variable(p), (n,)) for p in params], axis=1)
+    try:
+        draws = np.concatenate(
+            [np.asarray(pm.draw(stacked, random_seed=seed + k)) for k in range(2)], axis=1
+        )
+    except Exception:  # parameters that cannot be drawn from the prior: one row per trial
+        return np.arange(n), np.arange(n)
+    _, first_trial, row_of_trial = np.unique(draws, axis=0, return_index=True, return_inverse=True)
+    return np.ravel(row_of_trial), first_trial
+
+
 def _suggest_t_start(t, rt: np.ndarray, param) -> None:
     """Remember a start for a free ``t`` below the fastest rt (read by `ssmlan.pymc.sample`).
 
@@ -105,6 +122,10 @@ def SSM(
     boundary separation (ssm-simulators convention). With network likelihoods the priors must
     stay inside the training box (checked by prior draws unless ``check_box=False``).
     Must be called inside a ``pm.Model`` context.
+
+    Trials whose parameters are the same expression of the same inputs (found from two prior
+    draws) share one parameter row, so e.g. a Go/NoGo CPN term is evaluated once per
+    condition rather than once per trial.
     """
     spec = get_model(model)
     if route not in ROUTES:
@@ -118,11 +139,12 @@ def SSM(
         )
     data = as_trials(observed, spec)
     rt, choice = data[:, 0], data[:, 1]
-    split = TrialSplit.of(rt)
-    density, choice_source = _sources(spec, likelihood, lan, cpn, len(split.without_rt) > 0)
+    n = len(data)
+    row_of_trial, first_trial = parameter_rows([params[p] for p in spec.param_names], n)
+    split = TrialSplit.of(rt, choice, row_of_trial)
+    density, choice_source = _sources(spec, likelihood, lan, cpn, len(split.choice_rows) > 0)
     if likelihood == "network" and check_box:
         check_priors_in_box(spec, params)
-    n = len(data)
     if route == "jax":
         import jax.numpy as jnp
         from pytensor import wrap_jax
@@ -134,7 +156,7 @@ def SSM(
             return trial_logp(density, choice_source, theta, rt_j, choice_j, split, jnp)
 
     def logp(value, *theta_params):
-        theta = pt.stack([pt.broadcast_to(p, (n,)) for p in theta_params], axis=1)
+        theta = pt.stack([pt.broadcast_to(p, (n,)) for p in theta_params], axis=1)[first_trial]
         if route == "jax":
             return jax_logp(theta)
         return trial_logp(density, choice_source, theta, rt, choice, split, pt)
