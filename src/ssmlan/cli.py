@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--tune", type=int, default=500)
     demo.add_argument("--chains", type=int, default=2)
     demo.add_argument(
-        "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="nutpie"
+        "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="numpyro"
     )
     demo.set_defaults(run=_demo)
 
@@ -228,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--depends", nargs="*", default=[], help="PARAM=COLUMN, e.g. v=condition")
     fit.add_argument("--likelihood", choices=("network", "analytic"), default="network")
     fit.add_argument(
-        "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="nutpie"
+        "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="numpyro"
     )
     fit.add_argument("--draws", type=int, default=1000)
     fit.add_argument("--tune", type=int, default=1000)

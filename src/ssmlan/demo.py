@@ -29,7 +29,7 @@ def run_demo(
     draws: int = 1000,
     tune: int = 500,
     chains: int = 2,
-    sampler: str = "nutpie",
+    sampler: str = "numpyro",
 ) -> dict:
     """Run the walkthrough; returns the summary table (and timings) as a dict."""
     out = Path(out)

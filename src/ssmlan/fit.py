@@ -79,7 +79,7 @@ def run_fit(
     *,
     model: str = "ddm",
     depends: dict[str, str] | None = None,
-    sampler: str = "nutpie",
+    sampler: str = "numpyro",
     draws: int = 1000,
     tune: int = 1000,
     chains: int = 2,
