@@ -4,7 +4,7 @@ VENV ?= .venv
 BENCH_VENV ?= .venv-bench
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-slow lint bench clean
+.PHONY: demo test test-slow lint bench networks clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/training_data.py
 	$(PY) benchmarks/inference.py
 	$(BENCH_VENV)/bin/python benchmarks/simulator_accuracy.py
+
+## networks: rebuild the shipped networks from scratch (about 25 minutes on 2 cores)
+networks: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" bash recipes/build_networks.sh
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build src/*.egg-info
