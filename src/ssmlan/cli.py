@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import fields
 
 import numpy as np
 
@@ -56,19 +57,16 @@ def _simulate(args: argparse.Namespace) -> None:
         print(f"wrote {len(frame)} trials to {args.out}")
 
 
+def _from_args(config_class, args: argparse.Namespace):
+    """Build a config dataclass from the CLI options named like its fields (lists -> tuples)."""
+    values = {f.name: getattr(args, f.name) for f in fields(config_class) if hasattr(args, f.name)}
+    return config_class(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+
 def _generate(args: argparse.Namespace) -> None:
     from ssmlan.training_data import GeneratorConfig, generate
 
-    config = GeneratorConfig(
-        model=args.model,
-        n_param_sets=args.n_param_sets,
-        n_sims=args.n_sims,
-        n_labels=args.n_labels,
-        shard_size=args.shard_size,
-        sampler=args.sampler,
-        seed=args.seed,
-        cpn_labels=args.cpn_labels,
-    )
+    config = _from_args(GeneratorConfig, args)
     summary = generate(config, args.out, n_workers=args.workers, scheduler=args.scheduler)
     print(
         f"{args.out}: {summary['shards_written']} shards written this run; "
@@ -80,16 +78,7 @@ def _generate(args: argparse.Namespace) -> None:
 def _train(args: argparse.Namespace) -> None:
     from ssmlan.networks.training import TrainConfig, train
 
-    config = TrainConfig(
-        hidden=tuple(args.hidden),
-        activation=args.activation,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        learning_rate=args.learning_rate,
-        patience=args.patience,
-        seed=args.seed,
-    )
-    net = train(args.data, args.kind, args.out, config)
+    net = train(args.data, args.kind, args.out, _from_args(TrainConfig, args))
     training = net.meta["training"]
     print(
         f"{args.out}/network.npz: {training['epochs_run']} epochs, best validation loss "

@@ -168,3 +168,13 @@ def test_keeps_the_best_epoch_when_validation_gets_worse(dataset, tmp_path):
     history = net.meta["training"]["history"]
     assert net.meta["training"]["best_val_loss"] == min(h["val_loss"] for h in history)
     assert any(b["val_loss"] >= a["val_loss"] for a, b in itertools.pairwise(history))
+
+
+def test_single_epoch_training_works(dataset, tmp_path):
+    # Warm-up of one epoch used to leave no steps for the cosine decay and crash.
+    net = train(
+        dataset, "lan", tmp_path, TrainConfig(hidden=(4,), epochs=1, batch_size=128), progress=False
+    )
+    assert net.meta["training"]["epochs_run"] == 1
+    with pytest.raises(FileNotFoundError, match="holds no network.npz"):
+        load_network(tmp_path.parent)

@@ -76,6 +76,8 @@ def save_network(net: Network, path: Path | str) -> Path:
 def _resolve(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.is_dir():
+        if not (path / "network.npz").is_file():
+            raise FileNotFoundError(f"{path} holds no network.npz (has training finished?).")
         path = path / "network.npz"
     if path.suffix == SUFFIX or path.exists() or path.with_suffix(SUFFIX).exists():
         return path if path.suffix == SUFFIX else path.with_suffix(SUFFIX)

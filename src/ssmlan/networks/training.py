@@ -137,11 +137,13 @@ def train(
     offset, scale = offset.astype(np.float32), scale.astype(np.float32)
     model = MLP(hidden=tuple(config.hidden), activation=config.activation)
     n_batches = len(x_train) // config.batch_size
+    total_steps = config.epochs * n_batches
+    warmup_steps = min(int(config.warmup_epochs * n_batches), total_steps - 1)
     schedule = optax.warmup_cosine_decay_schedule(
         0.0,
         config.learning_rate,
-        max(1, int(config.warmup_epochs * n_batches)),
-        config.epochs * n_batches,
+        warmup_steps,
+        total_steps,
         config.learning_rate * config.final_lr_fraction,
     )
     optimizer = optax.adam(schedule)
