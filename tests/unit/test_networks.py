@@ -176,5 +176,5 @@ def test_single_epoch_training_works(dataset, tmp_path):
         dataset, "lan", tmp_path, TrainConfig(hidden=(4,), epochs=1, batch_size=128), progress=False
     )
     assert net.meta["training"]["epochs_run"] == 1
-    with pytest.raises(FileNotFoundError, match="holds no network.npz"):
+    with pytest.raises(FileNotFoundError, match=r"holds no network\.npz"):
         load_network(tmp_path.parent)
