@@ -91,7 +91,8 @@ def cpn_vs_reference(net: Network, n_sets: int, seed: int = 0) -> dict:
 
 def _histogram(rt, choice, edges):
     """Density per (choice, bin) of the signed rt, normalised over both choices."""
-    signed = np.where(np.isfinite(rt), rt * choice, np.inf)
+    finite = np.isfinite(rt)
+    signed = np.where(finite, np.where(finite, rt, 0.0) * choice, np.inf)
     counts, _ = np.histogram(signed, edges)
     return counts / len(rt)
 
