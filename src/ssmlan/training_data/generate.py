@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +18,7 @@ from tqdm.auto import tqdm
 from ssmlan import __version__
 from ssmlan.models import Kernel, get_model
 from ssmlan.models.spec import Slot
+from ssmlan.parallel import map_unordered
 from ssmlan.simulate import simulate
 from ssmlan.simulate.api import kernel_rows
 from ssmlan.training_data.config import GeneratorConfig
@@ -114,29 +112,6 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
     return arrays, meta
 
 
-def _compute(
-    config: GeneratorConfig, indices: list[int], n_workers: int, scheduler: str | None
-) -> Iterator[tuple[int, dict, dict]]:
-    if scheduler is not None:
-        from dask.distributed import Client
-        from dask.distributed import as_completed as dask_completed
-
-        with Client(scheduler) as client:
-            futures = {client.submit(make_shard, config, i, 1, pure=False): i for i in indices}
-            for future in dask_completed(futures):
-                arrays, meta = future.result()
-                yield futures[future], arrays, meta
-        return
-    if n_workers == 1:
-        for i in indices:
-            yield (i, *make_shard(config, i, None))
-        return
-    with ProcessPoolExecutor(n_workers, mp_context=get_context("forkserver")) as pool:
-        futures = {pool.submit(make_shard, config, i, 1): i for i in indices}
-        for future in as_completed(futures):
-            yield (futures[future], *future.result())
-
-
 def generate(
     config: GeneratorConfig,
     out: Path | str,
@@ -163,7 +138,15 @@ def generate(
         disable=not progress,
         desc=f"generate {config.model}",
     )
-    for index, arrays, meta in _compute(config, todo, n_workers, scheduler):
+    # Worker processes simulate on one thread each; a single local worker uses all threads.
+    results = map_unordered(
+        make_shard,
+        [(config, i) for i in todo],
+        n_workers=n_workers,
+        scheduler=scheduler,
+        inline_args=(None,),
+    )
+    for (_, index), (arrays, meta) in results:
         write_shard(out, index, arrays, meta)
         kept += meta["n_sets_kept"]
         drawn += meta["n_sets_drawn"]
