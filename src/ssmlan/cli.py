@@ -118,6 +118,24 @@ def _fit(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}/posterior.nc, summary.csv, posterior.png")
 
 
+def _check_posterior(args: argparse.Namespace) -> None:
+    from ssmlan.checks.posterior_agreement import check_posterior
+
+    summary = check_posterior(
+        args.model,
+        args.n_datasets,
+        args.out,
+        n_trials=args.n_trials,
+        draws=args.draws,
+        tune=args.tune,
+        seed=args.seed,
+        n_workers=args.workers,
+        scheduler=args.scheduler,
+    )
+    print(json.dumps(summary, indent=2))
+    print(f"wrote {args.out}/summary.json, fits.json, agreement.png")
+
+
 def _demo(args: argparse.Namespace) -> None:
     from ssmlan.demo import run_demo
 
@@ -224,6 +242,20 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--chains", type=int, default=2)
     fit.add_argument("--seed", type=int, default=0)
     fit.set_defaults(run=_fit)
+
+    check = sub.add_parser("check", help="checks of the networks' posteriors")
+    check_sub = check.add_subparsers(dest="check", required=True)
+    post = check_sub.add_parser("posterior", help="network vs analytic posterior (ddm)")
+    post.add_argument("--model", default="ddm")
+    post.add_argument("--n-datasets", type=int, default=100)
+    post.add_argument("--n-trials", type=int, default=1000)
+    post.add_argument("--draws", type=int, default=1000)
+    post.add_argument("--tune", type=int, default=1000)
+    post.add_argument("--seed", type=int, default=0)
+    post.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
+    post.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    post.add_argument("--out", default="checks/posterior")
+    post.set_defaults(run=_check_posterior)
 
     check_sim = sub.add_parser(
         "check-simulator", help="simulate the DDM and compare with the analytic answer"

@@ -43,8 +43,11 @@ def build_model(
     depends: dict[str, str] | None = None,
     likelihood: str = "network",
     route: str = "pytensor",
+    **ssm_options,
 ) -> pm.Model:
-    """Uniform box priors for every parameter; ``depends`` adds one value per column level."""
+    """Uniform box priors for every parameter; ``depends`` adds one value per column level.
+
+    ``ssm_options`` go to `ssmlan.pymc.SSM` (e.g. ``lan=`` a network of your own)."""
     spec = get_model(model)
     depends = depends or {}
     for name, column in depends.items():
@@ -69,7 +72,15 @@ def build_model(
                 params[p.name] = values[index]
             else:
                 params[p.name] = pm.Uniform(p.name, p.lower, p.upper)
-        SSM("obs", spec.name, observed=trials, likelihood=likelihood, route=route, **params)
+        SSM(
+            "obs",
+            spec.name,
+            observed=trials,
+            likelihood=likelihood,
+            route=route,
+            **ssm_options,
+            **params,
+        )
     return pymc_model
 
 

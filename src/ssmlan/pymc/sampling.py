@@ -17,9 +17,11 @@ def sample(
     tune: int = 1000,
     chains: int = 2,
     seed: int = 0,
+    log_likelihood: bool = True,
 ) -> az.InferenceData:
-    """NUTS with ``sampler``; pointwise log-likelihood stored for LOO. PyMC's own sampler runs
-    under forkserver (fork deadlocks with JAX threads)."""
+    """NUTS with ``sampler``; the pointwise log-likelihood is stored for LOO unless
+    ``log_likelihood=False``. PyMC's own sampler runs under forkserver (fork deadlocks with JAX
+    threads). ``t`` starts below the fastest rt (see `ssmlan.pymc.ssm`)."""
     if sampler not in SAMPLERS:
         raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
     initvals = getattr(model, "_ssmlan_initvals", None)
@@ -29,9 +31,7 @@ def sample(
         idata = sample_blackjax(
             model, draws=draws, tune=tune, chains=chains, seed=seed, initvals=initvals
         )
-        pm.compute_log_likelihood(idata, model=model, progressbar=False)
-        return idata
-    if sampler == "nutpie":  # driven directly: pm.sample does not pass initvals to nutpie
+    elif sampler == "nutpie":  # driven directly: pm.sample does not pass initvals to nutpie
         import nutpie
 
         compiled = nutpie.compile_pymc_model(
@@ -40,20 +40,20 @@ def sample(
         idata = nutpie.sample(
             compiled, draws=draws, tune=tune, chains=chains, seed=seed, progress_bar=False
         )
-        pm.compute_log_likelihood(idata, model=model, progressbar=False)
-        return idata
-    kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
-    idata = pm.sample(
-        draws=draws,
-        tune=tune,
-        chains=chains,
-        nuts_sampler=sampler,
-        random_seed=seed,
-        progressbar=False,
-        model=model,
-        initvals=initvals,
-        **kwargs,
-    )
-    if "log_likelihood" not in idata:
+    else:
+        kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
+        idata = pm.sample(
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            nuts_sampler=sampler,
+            random_seed=seed,
+            progressbar=False,
+            model=model,
+            initvals=initvals,
+            idata_kwargs={"log_likelihood": log_likelihood},
+            **kwargs,
+        )
+    if log_likelihood and "log_likelihood" not in idata:
         pm.compute_log_likelihood(idata, model=model, progressbar=False)
     return idata

@@ -1,0 +1,138 @@
+"""`ssmlan check posterior`: network posterior vs analytic-likelihood posterior, same data.
+
+For each data set: true parameters drawn uniformly in the inner 80% of the training box,
+``n_trials`` simulated trials, then two fits with identical priors (uniform over the box) and
+sampler: one with the shipped networks, one with the analytic DDM likelihood. Per parameter, the
+summary reports the mean over data sets of ``|mean_network - mean_analytic| / sd_analytic``
+(``mean_abs_diff_sd``) and of ``sd_network / sd_analytic`` (``sd_ratio``). Target:
+mean_abs_diff_sd <= 0.2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from tqdm.auto import tqdm
+
+from ssmlan.fit import build_model
+from ssmlan.models import get_model
+from ssmlan.parallel import map_unordered
+from ssmlan.pymc.sampling import sample
+from ssmlan.simulate import simulate
+
+TARGET_MEAN_ABS_DIFF_SD = 0.2
+INNER_BOX = 0.8
+
+
+def draw_truth(model: str, index: int, seed: int) -> np.ndarray:
+    """True parameters of data set ``index``: uniform in the inner part of the training box."""
+    spec = get_model(model)
+    centre, half = (spec.lower + spec.upper) / 2, (spec.upper - spec.lower) / 2 * INNER_BOX
+    rng = np.random.default_rng([seed, index])
+    return centre + half * rng.uniform(-1.0, 1.0, spec.n_params)
+
+
+def fit_pair(
+    model: str, index: int, n_trials: int, draws: int, tune: int, seed: int, lan=None
+) -> dict:
+    """Fit one simulated data set with the network and with the analytic likelihood."""
+    spec = get_model(model)
+    theta = draw_truth(model, index, seed)
+    sims = simulate(spec, theta, n_trials, seed=seed * 100_003 + index)
+    frame = pd.DataFrame({"rt": sims.rt, "choice": sims.choice})
+    result = {"index": index, "truth": theta.tolist()}
+    for likelihood in ("network", "analytic"):
+        options = {"lan": lan} if likelihood == "network" and lan is not None else {}
+        pymc_model = build_model(frame, model, likelihood=likelihood, route="jax", **options)
+        idata = sample(
+            pymc_model,
+            "numpyro",
+            draws=draws,
+            tune=tune,
+            chains=2,
+            seed=index,
+            log_likelihood=False,
+        )
+        result[likelihood] = {
+            name: [float(idata.posterior[name].mean()), float(idata.posterior[name].std())]
+            for name in spec.param_names
+        }
+    return result
+
+
+def summarise(model: str, fits: list[dict]) -> dict:
+    """Per parameter: mean |difference of means| in analytic SDs, and the mean SD ratio."""
+    summary = {}
+    for name in get_model(model).param_names:
+        net = np.array([f["network"][name] for f in fits])
+        exact = np.array([f["analytic"][name] for f in fits])
+        diff_sd = np.abs(net[:, 0] - exact[:, 0]) / exact[:, 1]
+        summary[name] = {
+            "mean_abs_diff_sd": float(diff_sd.mean()),
+            "max_abs_diff_sd": float(diff_sd.max()),
+            "sd_ratio": float((net[:, 1] / exact[:, 1]).mean()),
+            "passed": bool(diff_sd.mean() <= TARGET_MEAN_ABS_DIFF_SD),
+        }
+    return summary
+
+
+def plot_agreement(model: str, fits: list[dict]) -> Figure:
+    names = get_model(model).param_names
+    fig = Figure(figsize=(3.4 * len(names), 3.3))
+    axes = fig.subplots(1, len(names))
+    for ax, name in zip(axes, names, strict=True):
+        net = np.array([f["network"][name] for f in fits])
+        exact = np.array([f["analytic"][name] for f in fits])
+        ax.errorbar(
+            exact[:, 0], net[:, 0], xerr=exact[:, 1], yerr=net[:, 1], fmt="o", ms=3, alpha=0.7
+        )
+        lims = [min(exact[:, 0].min(), net[:, 0].min()), max(exact[:, 0].max(), net[:, 0].max())]
+        ax.plot(lims, lims, color="0.5", lw=1)
+        ax.set_title(name)
+        ax.set_xlabel("analytic posterior mean")
+    axes[0].set_ylabel("network posterior mean")
+    fig.tight_layout()
+    return fig
+
+
+def check_posterior(
+    model: str = "ddm",
+    n_datasets: int = 100,
+    out: Path | str = "checks",
+    *,
+    n_trials: int = 1000,
+    draws: int = 1000,
+    tune: int = 1000,
+    seed: int = 0,
+    n_workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> dict:
+    """Run the comparison; write ``summary.json``, ``fits.json`` and ``agreement.png``."""
+    spec = get_model(model)
+    if spec.analytic_logp is None:
+        raise ValueError(f"Model {model!r} has no analytic likelihood to compare against.")
+    if n_datasets <= 0:
+        raise ValueError(f"n_datasets must be positive; got {n_datasets}.")
+    jobs = [(model, i, n_trials, draws, tune, seed) for i in range(n_datasets)]
+    fits = []
+    bar = tqdm(total=n_datasets, unit="data set", disable=not progress, desc="check posterior")
+    for _, result in map_unordered(
+        fit_pair, jobs, n_workers=n_workers or os.cpu_count() or 1, scheduler=scheduler
+    ):
+        fits.append(result)
+        bar.update(1)
+    bar.close()
+    fits.sort(key=lambda f: f["index"])
+    summary = summarise(model, fits)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    (out / "fits.json").write_text(json.dumps(fits))
+    plot_agreement(model, fits).savefig(out / "agreement.png", dpi=110)
+    return summary
