@@ -44,8 +44,9 @@ def fit_pair(
     spec = get_model(model)
     theta = draw_truth(model, index, seed)
     sims = simulate(spec, theta, n_trials, seed=seed * 100_003 + index)
-    frame = pd.DataFrame({"rt": sims.rt, "choice": sims.choice})
-    result = {"index": index, "truth": theta.tolist()}
+    decided = np.isfinite(sims.rt)  # trials past max_t (20 s) are not data a lab would record
+    frame = pd.DataFrame({"rt": sims.rt[decided], "choice": sims.choice[decided]})
+    result = {"index": index, "truth": theta.tolist(), "n_trials": int(decided.sum())}
     for likelihood in ("network", "analytic"):
         options = {"lan": lan} if likelihood == "network" and lan is not None else {}
         pymc_model = build_model(frame, model, likelihood=likelihood, route="jax", **options)
