@@ -136,6 +136,24 @@ def _check_posterior(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}/summary.json, fits.json, agreement.png")
 
 
+def _check_recovery(args: argparse.Namespace) -> None:
+    from ssmlan.checks.recovery import check_recovery
+
+    summary = check_recovery(
+        args.model,
+        args.n_datasets,
+        args.out,
+        n_trials=args.n_trials,
+        draws=args.draws,
+        tune=args.tune,
+        seed=args.seed,
+        n_workers=args.workers,
+        scheduler=args.scheduler,
+    )
+    print(json.dumps(summary, indent=2))
+    print(f"wrote {args.out}/summary.json, fits.json, recovery.png")
+
+
 def _demo(args: argparse.Namespace) -> None:
     from ssmlan.demo import run_demo
 
@@ -256,6 +274,17 @@ def build_parser() -> argparse.ArgumentParser:
     post.add_argument("--scheduler", default=None, help="Dask scheduler address")
     post.add_argument("--out", default="checks/posterior")
     post.set_defaults(run=_check_posterior)
+    rec = check_sub.add_parser("recovery", help="posterior means vs true parameters")
+    rec.add_argument("--model", default="ddm")
+    rec.add_argument("--n-datasets", type=int, default=100)
+    rec.add_argument("--n-trials", type=int, default=1024)
+    rec.add_argument("--draws", type=int, default=1000)
+    rec.add_argument("--tune", type=int, default=1000)
+    rec.add_argument("--seed", type=int, default=0)
+    rec.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
+    rec.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    rec.add_argument("--out", default="checks/recovery")
+    rec.set_defaults(run=_check_recovery)
 
     check_sim = sub.add_parser(
         "check-simulator", help="simulate the DDM and compare with the analytic answer"

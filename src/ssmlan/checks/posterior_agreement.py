@@ -15,54 +15,26 @@ import os
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from ssmlan.fit import build_model
+from ssmlan.checks.fitting import posterior_stats, simulate_dataset
 from ssmlan.models import get_model
 from ssmlan.parallel import map_unordered
-from ssmlan.pymc.sampling import sample
-from ssmlan.simulate import simulate
 
 TARGET_MEAN_ABS_DIFF_SD = 0.2
-INNER_BOX = 0.8
-
-
-def draw_truth(model: str, index: int, seed: int) -> np.ndarray:
-    """True parameters of data set ``index``: uniform in the inner part of the training box."""
-    spec = get_model(model)
-    centre, half = (spec.lower + spec.upper) / 2, (spec.upper - spec.lower) / 2 * INNER_BOX
-    rng = np.random.default_rng([seed, index])
-    return centre + half * rng.uniform(-1.0, 1.0, spec.n_params)
 
 
 def fit_pair(
     model: str, index: int, n_trials: int, draws: int, tune: int, seed: int, lan=None
 ) -> dict:
     """Fit one simulated data set with the network and with the analytic likelihood."""
-    spec = get_model(model)
-    theta = draw_truth(model, index, seed)
-    sims = simulate(spec, theta, n_trials, seed=seed * 100_003 + index)
-    decided = np.isfinite(sims.rt)  # trials past max_t (20 s) are not data a lab would record
-    frame = pd.DataFrame({"rt": sims.rt[decided], "choice": sims.choice[decided]})
-    result = {"index": index, "truth": theta.tolist(), "n_trials": int(decided.sum())}
+    theta, frame = simulate_dataset(model, index, n_trials, seed)
+    result = {"index": index, "truth": theta.tolist(), "n_trials": len(frame)}
     for likelihood in ("network", "analytic"):
         options = {"lan": lan} if likelihood == "network" and lan is not None else {}
-        pymc_model = build_model(frame, model, likelihood=likelihood, route="jax", **options)
-        idata = sample(
-            pymc_model,
-            "numpyro",
-            draws=draws,
-            tune=tune,
-            chains=2,
-            seed=index,
-            log_likelihood=False,
-        )
-        result[likelihood] = {
-            name: [float(idata.posterior[name].mean()), float(idata.posterior[name].std())]
-            for name in spec.param_names
-        }
+        stats = posterior_stats(frame, model, likelihood, draws, tune, index, **options)
+        result[likelihood] = {name: [row["mean"], row["sd"]] for name, row in stats.items()}
     return result
 
 

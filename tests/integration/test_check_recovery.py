@@ -1,0 +1,58 @@
+"""`check recovery`: a reduced run, and a broken network whose t is visibly off."""
+
+import json
+
+import numpy as np
+import pytest
+
+from ssmlan.checks.recovery import fit_one
+from ssmlan.cli import main
+from ssmlan.networks import load_network
+
+
+class ShiftedLAN:
+    """The shipped ddm LAN evaluated 60 ms late: a broken likelihood on purpose."""
+
+    def __init__(self, shift: float = 0.06):
+        self.inner, self.shift = load_network("ddm", "lan"), shift
+        self.spec = self.inner.spec
+
+    def logp_xp(self, theta, rt, choice, xp):
+        return self.inner.logp_xp(theta, rt - self.shift, choice, xp)
+
+
+@pytest.mark.slow
+def test_reduced_recovery_writes_reports_and_recovers_t(tmp_path):
+    code = main(
+        [
+            "check",
+            "recovery",
+            "--n-datasets",
+            "2",
+            "--n-trials",
+            "500",
+            "--draws",
+            "300",
+            "--tune",
+            "300",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert code == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert set(summary) == {"v", "a", "z", "t"}
+    # t is pinned by the fastest rts: within 30 ms of the truth for a working network.
+    assert summary["t"]["mean_abs_error"] < 0.03
+    assert (tmp_path / "recovery.png").exists()
+
+
+@pytest.mark.slow
+def test_a_shifted_network_misplaces_t():
+    fit = fit_one("ddm", 0, 500, 300, 300, 0, lan=ShiftedLAN())
+    error = abs(fit["posterior"]["t"]["mean"] - fit["truth"][3])
+    assert error > 0.04  # the 60 ms shift moves t by about that much
+    assert not fit["posterior"]["t"]["q05"] <= fit["truth"][3] <= fit["posterior"]["t"]["q95"]
+    assert np.isfinite(fit["posterior"]["v"]["mean"])
