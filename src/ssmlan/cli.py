@@ -118,28 +118,15 @@ def _fit(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}/posterior.nc, summary.csv, posterior.png")
 
 
-def _check_posterior(args: argparse.Namespace) -> None:
+def _check(args: argparse.Namespace) -> None:
     from ssmlan.checks.posterior_agreement import check_posterior
-
-    summary = check_posterior(
-        args.model,
-        args.n_datasets,
-        args.out,
-        n_trials=args.n_trials,
-        draws=args.draws,
-        tune=args.tune,
-        seed=args.seed,
-        n_workers=args.workers,
-        scheduler=args.scheduler,
-    )
-    print(json.dumps(summary, indent=2))
-    print(f"wrote {args.out}/summary.json, fits.json, agreement.png")
-
-
-def _check_recovery(args: argparse.Namespace) -> None:
     from ssmlan.checks.recovery import check_recovery
 
-    summary = check_recovery(
+    run, figure = {
+        "posterior": (check_posterior, "agreement.png"),
+        "recovery": (check_recovery, "recovery.png"),
+    }[args.check]
+    summary = run(
         args.model,
         args.n_datasets,
         args.out,
@@ -151,7 +138,21 @@ def _check_recovery(args: argparse.Namespace) -> None:
         scheduler=args.scheduler,
     )
     print(json.dumps(summary, indent=2))
-    print(f"wrote {args.out}/summary.json, fits.json, recovery.png")
+    print(f"wrote {args.out}/summary.json, fits.json, {figure}")
+
+
+def _add_check(check_sub, name: str, help_text: str, n_trials: int) -> None:
+    parser = check_sub.add_parser(name, help=help_text)
+    parser.add_argument("--model", default="ddm")
+    parser.add_argument("--n-datasets", type=int, default=100)
+    parser.add_argument("--n-trials", type=int, default=n_trials)
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--tune", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
+    parser.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    parser.add_argument("--out", default=f"checks/{name}")
+    parser.set_defaults(run=_check)
 
 
 def _demo(args: argparse.Namespace) -> None:
@@ -263,28 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="checks of the networks' posteriors")
     check_sub = check.add_subparsers(dest="check", required=True)
-    post = check_sub.add_parser("posterior", help="network vs analytic posterior (ddm)")
-    post.add_argument("--model", default="ddm")
-    post.add_argument("--n-datasets", type=int, default=100)
-    post.add_argument("--n-trials", type=int, default=1000)
-    post.add_argument("--draws", type=int, default=1000)
-    post.add_argument("--tune", type=int, default=1000)
-    post.add_argument("--seed", type=int, default=0)
-    post.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
-    post.add_argument("--scheduler", default=None, help="Dask scheduler address")
-    post.add_argument("--out", default="checks/posterior")
-    post.set_defaults(run=_check_posterior)
-    rec = check_sub.add_parser("recovery", help="posterior means vs true parameters")
-    rec.add_argument("--model", default="ddm")
-    rec.add_argument("--n-datasets", type=int, default=100)
-    rec.add_argument("--n-trials", type=int, default=1024)
-    rec.add_argument("--draws", type=int, default=1000)
-    rec.add_argument("--tune", type=int, default=1000)
-    rec.add_argument("--seed", type=int, default=0)
-    rec.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
-    rec.add_argument("--scheduler", default=None, help="Dask scheduler address")
-    rec.add_argument("--out", default="checks/recovery")
-    rec.set_defaults(run=_check_recovery)
+    _add_check(check_sub, "posterior", "network vs analytic posterior (ddm)", 1000)
+    _add_check(check_sub, "recovery", "posterior means vs true parameters", 1024)
 
     check_sim = sub.add_parser(
         "check-simulator", help="simulate the DDM and compare with the analytic answer"

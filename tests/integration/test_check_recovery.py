@@ -7,18 +7,6 @@ import pytest
 
 from ssmlan.checks.recovery import fit_one
 from ssmlan.cli import main
-from ssmlan.networks import load_network
-
-
-class ShiftedLAN:
-    """The shipped ddm LAN evaluated 60 ms late: a broken likelihood on purpose."""
-
-    def __init__(self, shift: float = 0.06):
-        self.inner, self.shift = load_network("ddm", "lan"), shift
-        self.spec = self.inner.spec
-
-    def logp_xp(self, theta, rt, choice, xp):
-        return self.inner.logp_xp(theta, rt - self.shift, choice, xp)
 
 
 @pytest.mark.slow
@@ -50,8 +38,8 @@ def test_reduced_recovery_writes_reports_and_recovers_t(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_shifted_network_misplaces_t():
-    fit = fit_one("ddm", 0, 500, 300, 300, 0, lan=ShiftedLAN())
+def test_a_shifted_network_misplaces_t(shifted_lan):
+    fit = fit_one("ddm", 0, 500, 300, 300, 0, lan=shifted_lan)
     error = abs(fit["posterior"]["t"]["mean"] - fit["truth"][3])
     assert error > 0.04  # the 60 ms shift moves t by about that much
     assert not fit["posterior"]["t"]["q05"] <= fit["truth"][3] <= fit["posterior"]["t"]["q95"]

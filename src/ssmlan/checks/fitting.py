@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from tqdm.auto import tqdm
 
 from ssmlan.fit import build_model
 from ssmlan.models import get_model
+from ssmlan.parallel import map_unordered
 from ssmlan.pymc.sampling import sample
 from ssmlan.simulate import simulate
 
@@ -55,3 +63,42 @@ def posterior_stats(
             **{f"q{int(q * 100):02d}": float(np.quantile(values, q)) for q in QUANTILES},
         }
     return stats
+
+
+def run_fits(
+    fit_fn: Callable[..., dict],
+    model: str,
+    n_datasets: int,
+    *,
+    n_trials: int,
+    draws: int,
+    tune: int,
+    seed: int,
+    n_workers: int | None,
+    scheduler: str | None,
+    progress: bool,
+    desc: str,
+) -> list[dict]:
+    """``fit_fn(model, index, n_trials, draws, tune, seed)`` for every data set, in parallel
+    (all local cores by default, or a Dask cluster), with a progress bar; sorted by index."""
+    jobs = [(model, i, n_trials, draws, tune, seed) for i in range(n_datasets)]
+    fits = []
+    bar = tqdm(total=n_datasets, unit="data set", disable=not progress, desc=desc)
+    for _, result in map_unordered(
+        fit_fn, jobs, n_workers=n_workers or os.cpu_count() or 1, scheduler=scheduler
+    ):
+        fits.append(result)
+        bar.update(1)
+    bar.close()
+    return sorted(fits, key=lambda f: f["index"])
+
+
+def write_report(
+    out: Path | str, summary: dict, fits: list[dict], figure: Figure, figure_name: str
+) -> None:
+    """``summary.json``, ``fits.json`` and the figure, into ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    (out / "fits.json").write_text(json.dumps(fits))
+    figure.savefig(out / figure_name, dpi=110)

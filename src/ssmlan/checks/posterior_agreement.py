@@ -10,17 +10,13 @@ mean_abs_diff_sd <= 0.2.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from tqdm.auto import tqdm
 
-from ssmlan.checks.fitting import posterior_stats, simulate_dataset
+from ssmlan.checks.fitting import posterior_stats, run_fits, simulate_dataset, write_report
 from ssmlan.models import get_model
-from ssmlan.parallel import map_unordered
 
 TARGET_MEAN_ABS_DIFF_SD = 0.2
 
@@ -92,20 +88,19 @@ def check_posterior(
         raise ValueError(f"Model {model!r} has no analytic likelihood to compare against.")
     if n_datasets <= 0:
         raise ValueError(f"n_datasets must be positive; got {n_datasets}.")
-    jobs = [(model, i, n_trials, draws, tune, seed) for i in range(n_datasets)]
-    fits = []
-    bar = tqdm(total=n_datasets, unit="data set", disable=not progress, desc="check posterior")
-    for _, result in map_unordered(
-        fit_pair, jobs, n_workers=n_workers or os.cpu_count() or 1, scheduler=scheduler
-    ):
-        fits.append(result)
-        bar.update(1)
-    bar.close()
-    fits.sort(key=lambda f: f["index"])
+    fits = run_fits(
+        fit_pair,
+        model,
+        n_datasets,
+        n_trials=n_trials,
+        draws=draws,
+        tune=tune,
+        seed=seed,
+        n_workers=n_workers,
+        scheduler=scheduler,
+        progress=progress,
+        desc="check posterior",
+    )
     summary = summarise(model, fits)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    (out / "fits.json").write_text(json.dumps(fits))
-    plot_agreement(model, fits).savefig(out / "agreement.png", dpi=110)
+    write_report(out, summary, fits, plot_agreement(model, fits), "agreement.png")
     return summary

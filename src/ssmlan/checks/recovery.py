@@ -8,17 +8,13 @@ trials.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from tqdm.auto import tqdm
 
-from ssmlan.checks.fitting import posterior_stats, simulate_dataset
+from ssmlan.checks.fitting import posterior_stats, run_fits, simulate_dataset, write_report
 from ssmlan.models import get_model
-from ssmlan.parallel import map_unordered
 
 
 def fit_one(
@@ -86,20 +82,19 @@ def check_recovery(
     """Run the recovery study; write ``summary.json``, ``fits.json`` and ``recovery.png``."""
     if n_datasets <= 1:
         raise ValueError(f"n_datasets must be at least 2 (R^2 needs spread); got {n_datasets}.")
-    jobs = [(model, i, n_trials, draws, tune, seed) for i in range(n_datasets)]
-    fits = []
-    bar = tqdm(total=n_datasets, unit="data set", disable=not progress, desc="check recovery")
-    for _, result in map_unordered(
-        fit_one, jobs, n_workers=n_workers or os.cpu_count() or 1, scheduler=scheduler
-    ):
-        fits.append(result)
-        bar.update(1)
-    bar.close()
-    fits.sort(key=lambda f: f["index"])
+    fits = run_fits(
+        fit_one,
+        model,
+        n_datasets,
+        n_trials=n_trials,
+        draws=draws,
+        tune=tune,
+        seed=seed,
+        n_workers=n_workers,
+        scheduler=scheduler,
+        progress=progress,
+        desc="check recovery",
+    )
     summary = summarise_recovery(model, fits)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    (out / "fits.json").write_text(json.dumps(fits))
-    plot_recovery(model, fits, summary).savefig(out / "recovery.png", dpi=110)
+    write_report(out, summary, fits, plot_recovery(model, fits, summary), "recovery.png")
     return summary
