@@ -97,6 +97,15 @@ def _histogram(rt, choice, edges):
     return counts / len(rt)
 
 
+def _coarse(histogram: np.ndarray) -> np.ndarray:
+    """Coarser bins for the distance: 100 per choice, so each holds many trials."""
+    return np.add.reduceat(histogram, np.arange(0, len(histogram), 40))
+
+
+def _hellinger(p: np.ndarray, q: np.ndarray) -> float:
+    return float(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)))
+
+
 def lan_vs_simulation(net: Network, n_sets: int = 50, n_sims: int = 100_000, seed: int = 0):
     """Mass per choice and Hellinger distance of a LAN density against simulations."""
     spec = net.spec
@@ -121,16 +130,9 @@ def lan_vs_simulation(net: Network, n_sets: int = 50, n_sims: int = 100_000, see
         hist_a = _histogram(a_sims.rt[k], a_sims.choice[k], edges)
         hist_b = _histogram(b_sims.rt[k], b_sims.choice[k], edges)
 
-        # Coarser bins for the distance: 100 per choice, so each holds many trials.
-        def coarse(h):
-            return np.add.reduceat(h, np.arange(0, len(h), 40))
-
-        def hellinger(p, q):
-            return float(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)))
-
-        noise = hellinger(coarse(hist_a), coarse(hist_b))
+        noise = _hellinger(_coarse(hist_a), _coarse(hist_b))
         ratios.append(
-            hellinger(coarse(net_bins / net_bins.sum()), coarse(hist_a)) / max(noise, 1e-12)
+            _hellinger(_coarse(net_bins / net_bins.sum()), _coarse(hist_a)) / max(noise, 1e-12)
         )
     return {
         "n_sets": n_sets,

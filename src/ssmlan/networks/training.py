@@ -20,7 +20,7 @@ from ssmlan.models import get_model
 from ssmlan.networks.mlp import ACTIVATIONS, MLP, export_layers
 from ssmlan.networks.model_file import save_network
 from ssmlan.networks.network import KINDS, Network
-from ssmlan.training_data.storage import load_dataset, read_manifest, read_shard
+from ssmlan.training_data.storage import read_dataset, read_manifest
 
 NETWORK_FILE = "network.npz"
 CHECKPOINT_FILE = "checkpoint.npz"
@@ -119,7 +119,7 @@ def train(
     out.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(data_folder)
     spec = get_model(manifest["config"]["model"])
-    data = load_dataset(data_folder)
+    data, shards = read_dataset(data_folder)
     x, y, set_id = _arrays(data, kind, spec.n_params)
     rng = np.random.default_rng(config.seed)
     n_sets = int(set_id.max()) + 1
@@ -227,9 +227,6 @@ def train(
         )
     bar.close()
 
-    shards = [
-        read_shard(data_folder, i, manifest["fingerprint"])[1] for i in range(manifest["n_shards"])
-    ]
     meta = {
         "ssmlan_version": __version__,
         "output": "log-likelihood (floored at log(1e-7))"

@@ -131,9 +131,16 @@ def finished_shards(folder: Path, n_shards: int) -> set[int]:
     return {i for i in range(n_shards) if shard_path(folder, i).exists()}
 
 
-def load_dataset(folder: Path | str) -> dict[str, np.ndarray]:
-    """All shards of a finished data set, concatenated and checked against the manifest."""
+def read_dataset(folder: Path | str) -> tuple[dict[str, np.ndarray], list[dict]]:
+    """All shards of a finished data set, concatenated and checked against the manifest, with
+    each shard's metadata."""
     folder = Path(folder)
     manifest = read_manifest(folder)
-    parts = [read_shard(folder, i, manifest["fingerprint"])[0] for i in range(manifest["n_shards"])]
-    return {key: np.concatenate([p[key] for p in parts]) for key in SHARD_KEYS}
+    shards = [read_shard(folder, i, manifest["fingerprint"]) for i in range(manifest["n_shards"])]
+    arrays = {key: np.concatenate([a[key] for a, _ in shards]) for key in SHARD_KEYS}
+    return arrays, [meta for _, meta in shards]
+
+
+def load_dataset(folder: Path | str) -> dict[str, np.ndarray]:
+    """All shards of a finished data set, concatenated and checked against the manifest."""
+    return read_dataset(folder)[0]
