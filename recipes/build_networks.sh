@@ -16,7 +16,7 @@ ssmlan generate --model angle --n-param-sets 2000 --n-sims 50000 --n-labels 1000
 ssmlan generate --model angle --n-param-sets 40000 --n-sims 2000 --n-labels 10 --seed 14 \
     --shard-size 1000 --out "$WORK/data_angle_cpn"
 
-# LAN width: 32 for the ddm (mean Huber 0.0014 vs 0.0010 at 64, and NUTS ~2.5x faster),
+# LAN width: 32 for the ddm (small enough for fast NUTS; see the README for what width buys),
 # 64 for angle (its collapsing-boundary densities need the capacity).
 declare -A LAN_WIDTH=([ddm]=32 [angle]=64)
 for model in ddm angle; do

@@ -18,7 +18,8 @@ import numpy as np
 from ssmlan.models import get_model
 from ssmlan.networks.network import KINDS, Network
 
-FORMAT_VERSION = 1
+#: 2: the LAN's inputs are the parameters except t, log(rt - t) and the choice.
+FORMAT_VERSION = 2
 SUFFIX = ".npz"
 
 

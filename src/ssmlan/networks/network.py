@@ -1,7 +1,10 @@
 """A trained LAN or CPN: weights, input scaling and the model it belongs to.
 
 LAN: ``(params..., rt, choice) -> log p(rt, choice | params)``, floored at `LOG_DENSITY_FLOOR`
-and ``-inf`` where ``rt`` is below the smallest possible rt (the non-decision time). CPN:
+and ``-inf`` where ``rt`` is below the smallest possible rt (the non-decision time). The
+non-decision time ``t`` only shifts the rt distribution, so the LAN never sees ``t`` itself: its
+inputs are the other parameters, ``log(rt - t)`` and the choice (`lan_features`), which makes
+the shift exact and leaves the network one dimension fewer to learn. CPN:
 ``params -> logit P(choice = +1)`` for two-choice models. ``a`` is half the boundary separation
 (ssm-simulators convention), as everywhere in ssmlan.
 """
@@ -19,6 +22,24 @@ from ssmlan.networks.mlp import Layers, forward
 from ssmlan.training_data.config import LOG_DENSITY_FLOOR
 
 KINDS = ("lan", "cpn")
+#: Decision times ``rt - t`` below this are clipped in the LAN's input; every density in the
+#: registry's boxes is at the floor there.
+MIN_DECISION_TIME = 1e-4
+SHIFT_PARAM = "t"
+
+
+def lan_features(spec: ModelSpec, theta: Any, rt: Any, choice: Any, xp: ModuleType = np) -> Any:
+    """LAN inputs per trial: the parameters except ``t``, ``log(rt - t)`` and the choice.
+
+    ``theta`` is ``(n_trials, n_params)``; rows with ``rt <= t`` get the clipped decision time
+    (callers mask them).
+    """
+    if SHIFT_PARAM not in spec.param_names:
+        raise ValueError(f"Model {spec.name!r} has no non-decision time {SHIFT_PARAM!r}.")
+    shift = spec.param_names.index(SHIFT_PARAM)
+    log_decision = xp.log(xp.maximum(rt - theta[:, shift], MIN_DECISION_TIME))
+    parts = [theta[:, :shift]] + ([theta[:, shift + 1 :]] if shift + 1 < spec.n_params else [])
+    return xp.concatenate([*parts, log_decision[:, None], choice[:, None]], axis=1)
 
 
 def check_in_box(spec: ModelSpec, theta: np.ndarray) -> None:
@@ -60,9 +81,9 @@ class Network:
 
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
         """LAN log-likelihood per trial; ``theta`` is ``(n_trials, n_params)``."""
-        features = xp.concatenate([theta, rt[:, None], choice[:, None]], axis=1)
+        features = lan_features(self.spec, theta, rt, choice, xp)
         out = xp.maximum(self.raw(features, xp), LOG_DENSITY_FLOOR)
-        t = theta[:, self.spec.param_names.index("t")]
+        t = theta[:, self.spec.param_names.index(SHIFT_PARAM)]
         return xp.where(rt > t, out, -np.inf)
 
     def choice_logp_xp(self, theta: Any, choice: Any, xp: ModuleType) -> Any:

@@ -16,10 +16,10 @@ import optax
 from tqdm.auto import tqdm
 
 from ssmlan import __version__
-from ssmlan.models import get_model
+from ssmlan.models import ModelSpec, get_model
 from ssmlan.networks.mlp import ACTIVATIONS, MLP, export_layers
-from ssmlan.networks.model_file import save_network
-from ssmlan.networks.network import KINDS, Network
+from ssmlan.networks.model_file import FORMAT_VERSION, save_network
+from ssmlan.networks.network import KINDS, SHIFT_PARAM, Network, lan_features
 from ssmlan.training_data.storage import read_dataset, read_manifest
 
 NETWORK_FILE = "network.npz"
@@ -53,15 +53,20 @@ class TrainConfig:
             raise ValueError(f"val_fraction must be in (0, 0.5); got {self.val_fraction!r}.")
 
 
-def _arrays(data: dict, kind: str, n_params: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Features, labels and the parameter-set id of each row."""
+def _arrays(data: dict, kind: str, spec: ModelSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels and the parameter-set id of each row. LAN rows below the non-decision
+    time are dropped: the network is never asked there (the likelihood is -inf)."""
     n_sets = len(data["theta"])
     if kind == "lan":
         per_set = len(data["lan_labels"]) // max(n_sets, 1)
+        raw = data["lan_features"]
+        theta, rt, choice = raw[:, : spec.n_params], raw[:, -2], raw[:, -1]
+        above = rt > theta[:, spec.param_names.index(SHIFT_PARAM)]
+        features = lan_features(spec, theta[above], rt[above], choice[above])
         return (
-            data["lan_features"].astype(np.float32),
-            data["lan_labels"].astype(np.float32),
-            np.repeat(np.arange(n_sets), per_set),
+            features.astype(np.float32),
+            data["lan_labels"][above].astype(np.float32),
+            np.repeat(np.arange(n_sets), per_set)[above],
         )
     if data["cpn_probs"].shape[1] != 2:
         raise ValueError("CPNs are for two-choice models (logit of P(choice = +1)).")
@@ -70,6 +75,18 @@ def _arrays(data: dict, kind: str, n_params: int) -> tuple[np.ndarray, np.ndarra
         data["cpn_probs"][:, 1].astype(np.float32),
         np.arange(n_sets),
     )
+
+
+def _input_scaling(spec: ModelSpec, kind: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offset and scale of each input: parameters map their box to [-1, 1]; a LAN's
+    log decision time is standardised; the choice (+-1) is left as it is."""
+    keep = np.array([kind == "cpn" or name != SHIFT_PARAM for name in spec.param_names])
+    offset, scale = ((spec.lower + spec.upper) / 2)[keep], ((spec.upper - spec.lower) / 2)[keep]
+    if kind == "lan":
+        log_decision = x[:, keep.sum()]
+        offset = np.append(offset, [log_decision.mean(), 0.0])
+        scale = np.append(scale, [log_decision.std(), 1.0])
+    return offset.astype(np.float32), scale.astype(np.float32)
 
 
 def _loss_fn(kind: str):
@@ -120,7 +137,7 @@ def train(
     manifest = read_manifest(data_folder)
     spec = get_model(manifest["config"]["model"])
     data, shards = read_dataset(data_folder)
-    x, y, set_id = _arrays(data, kind, spec.n_params)
+    x, y, set_id = _arrays(data, kind, spec)
     rng = np.random.default_rng(config.seed)
     n_sets = int(set_id.max()) + 1
     val_sets = rng.permutation(n_sets)[: max(1, round(config.val_fraction * n_sets))]
@@ -132,9 +149,7 @@ def train(
             f"({config.batch_size}); lower batch_size or generate more data."
         )
 
-    offset = np.concatenate([(spec.lower + spec.upper) / 2, np.zeros(x.shape[1] - spec.n_params)])
-    scale = np.concatenate([(spec.upper - spec.lower) / 2, np.ones(x.shape[1] - spec.n_params)])
-    offset, scale = offset.astype(np.float32), scale.astype(np.float32)
+    offset, scale = _input_scaling(spec, kind, x)
     model = MLP(hidden=tuple(config.hidden), activation=config.activation)
     n_batches = len(x_train) // config.batch_size
     total_steps = config.epochs * n_batches
@@ -167,7 +182,12 @@ def train(
     y_val = jnp.asarray(y_val)
 
     checkpoint = out / CHECKPOINT_FILE
-    fingerprint = {"data": manifest["fingerprint"], "kind": kind, "config": asdict(config)}
+    fingerprint = {
+        "data": manifest["fingerprint"],
+        "kind": kind,
+        "config": asdict(config),
+        "network_format": FORMAT_VERSION,  # a new input layout must not resume old weights
+    }
     info = {
         "epoch": 0,
         "best_val": float("inf"),
@@ -232,6 +252,9 @@ def train(
         "output": "log-likelihood (floored at log(1e-7))"
         if kind == "lan"
         else "logit P(choice=+1)",
+        "inputs": [n for n in spec.param_names if n != SHIFT_PARAM] + ["log(rt - t)", "choice"]
+        if kind == "lan"
+        else list(spec.param_names),
         "train_config": asdict(config),
         "training": {
             "epochs_run": info["epoch"],
