@@ -4,7 +4,7 @@ VENV ?= .venv
 BENCH_VENV ?= .venv-bench
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-slow lint bench networks clean
+.PHONY: demo test test-slow lint bench networks checks clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 ## networks: rebuild the shipped networks from scratch (about 25 minutes on 2 cores)
 networks: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" bash recipes/build_networks.sh
+
+## checks: every posterior check on the shipped networks, reports into docs/ (N=100 data sets
+## per check by default: several hours on 2 cores; use N=20 for a first look)
+checks: $(VENV)/.installed
+	PATH="$(abspath $(VENV))/bin:$$PATH" bash recipes/run_checks.sh
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build src/*.egg-info

@@ -5,9 +5,22 @@ the process starts at ``-a + 2az``, choice ``+1`` is the upper boundary (ssm-sim
 convention).
 """
 
-from ssmlan.models import get_model, list_models
-from ssmlan.simulate import Simulations, simulate
+from ssmlan.jax_devices import use_all_cpu_cores
+
+use_all_cpu_cores()  # before JAX starts: lets NumPyro run chains in parallel on CPU
+
+from ssmlan.models import get_model, list_models  # noqa: E402
+from ssmlan.simulate import Simulations, simulate  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["Simulations", "__version__", "get_model", "list_models", "simulate"]
+__all__ = ["Simulations", "__version__", "get_model", "list_models", "load_network", "simulate"]
+
+
+def __getattr__(name: str):
+    """``ssmlan.load_network`` without importing JAX for users who only simulate."""
+    if name == "load_network":
+        from ssmlan.networks import load_network
+
+        return load_network
+    raise AttributeError(f"module 'ssmlan' has no attribute {name!r}")

@@ -119,12 +119,16 @@ def _fit(args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace) -> None:
+    from ssmlan.checks.calibration import check_sbc
+    from ssmlan.checks.gonogo_information import check_gonogo
     from ssmlan.checks.posterior_agreement import check_posterior
     from ssmlan.checks.recovery import check_recovery
 
     run, figure = {
         "posterior": (check_posterior, "agreement.png"),
         "recovery": (check_recovery, "recovery.png"),
+        "sbc": (check_sbc, "ranks.png"),
+        "gonogo": (check_gonogo, "information.png"),
     }[args.check]
     summary = run(
         args.model,
@@ -136,6 +140,7 @@ def _check(args: argparse.Namespace) -> None:
         seed=args.seed,
         n_workers=args.workers,
         scheduler=args.scheduler,
+        lan=args.lan,
     )
     print(json.dumps(summary, indent=2))
     print(f"wrote {args.out}/summary.json, fits.json, {figure}")
@@ -152,6 +157,7 @@ def _add_check(check_sub, name: str, help_text: str, n_trials: int) -> None:
     parser.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
     parser.add_argument("--scheduler", default=None, help="Dask scheduler address")
     parser.add_argument("--out", default=f"checks/{name}")
+    parser.add_argument("--lan", default=None, help="LAN file to check (default: shipped)")
     parser.set_defaults(run=_check)
 
 
@@ -266,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     check_sub = check.add_subparsers(dest="check", required=True)
     _add_check(check_sub, "posterior", "network vs analytic posterior (ddm)", 1000)
     _add_check(check_sub, "recovery", "posterior means vs true parameters", 1024)
+    _add_check(check_sub, "sbc", "simulation-based calibration: ranks of the truth", 1000)
+    _add_check(check_sub, "gonogo", "what withheld Go/NoGo presses add to the posterior", 1000)
 
     check_sim = sub.add_parser(
         "check-simulator", help="simulate the DDM and compare with the analytic answer"

@@ -43,6 +43,20 @@ def test_gonogo_logp_with_analytic_likelihood_is_exact(gonogo):
     assert got == pytest.approx(expected, abs=1e-8)
 
 
+def test_gonogo_without_withheld_conditions_each_press_on_pressing(gonogo):
+    model = gonogo_model(gonogo, likelihood="analytic", withheld="drop")
+    v, a, t = 0.9, 1.3, 0.25
+    fn = model.compile_logp(vars=model.observed_RVs + model.potentials, jacobian=False)
+    got = float(fn(_point(model, v=v, a=a, t=t)))
+    pressed = gonogo["choice"].to_numpy() == 1
+    drift = np.where(gonogo["condition"] == "nogo", -v, v)[pressed]
+    rt = gonogo["rt"].to_numpy()[pressed]
+    expected = (ddm_logp(rt, 1, drift, a, 0.5, t) - ddm_choice_logp(1, drift, a, 0.5)).sum()
+    assert got == pytest.approx(expected, abs=1e-8)
+    with pytest.raises(ValueError, match="withheld must be one of"):
+        gonogo_model(gonogo, withheld="ignore")
+
+
 def test_routes_agree_on_value_and_gradient(gonogo):
     results = {}
     for route in ("pytensor", "jax"):

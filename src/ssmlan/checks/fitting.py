@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 
 from ssmlan.fit import build_model
 from ssmlan.models import get_model
+from ssmlan.networks import load_network
 from ssmlan.parallel import map_unordered
 from ssmlan.pymc.sampling import sample
 from ssmlan.simulate import simulate
@@ -23,21 +24,71 @@ INNER_BOX = 0.8
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def draw_truth(model: str, index: int, seed: int) -> np.ndarray:
-    """True parameters of data set ``index``: uniform in the inner part of the training box."""
+def draw_truth(model: str, index: int, seed: int, share: float = INNER_BOX) -> np.ndarray:
+    """True parameters of data set ``index``: uniform in the central ``share`` of each side of
+    the training box (``share=1``: the whole box, the fits' prior)."""
     spec = get_model(model)
-    centre, half = (spec.lower + spec.upper) / 2, (spec.upper - spec.lower) / 2 * INNER_BOX
+    centre, half = (spec.lower + spec.upper) / 2, (spec.upper - spec.lower) / 2 * share
     rng = np.random.default_rng([seed, index])
     return centre + half * rng.uniform(-1.0, 1.0, spec.n_params)
 
 
-def simulate_dataset(model: str, index: int, n_trials: int, seed: int):
-    """``(truth, trials)`` of data set ``index``; trials past max_t (20 s) are dropped, as a
-    lab would not record them."""
-    theta = draw_truth(model, index, seed)
-    sims = simulate(model, theta, n_trials, seed=seed * 100_003 + index)
+def simulate_dataset(
+    model: str, index: int, n_trials: int, seed: int, share: float = INNER_BOX
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """``(truth, trials)`` of data set ``index`` (truth from `draw_truth`); trials past 100 s
+    (a handful at the slowest corner of the ddm box) are dropped."""
+    theta = draw_truth(model, index, seed, share)
+    sims = simulate(model, theta, n_trials, seed=seed * 100_003 + index, max_t=100.0)
     decided = np.isfinite(sims.rt)
     return theta, pd.DataFrame({"rt": sims.rt[decided], "choice": sims.choice[decided]})
+
+
+def as_lan(lan):
+    """A network, loaded from a file or a shipped network's name if given as one (the checks
+    pass names between processes); ``None`` stays ``None`` (the shipped LAN)."""
+    return load_network(lan, "lan") if isinstance(lan, str | Path) else lan
+
+
+def posterior_draws(
+    frame: pd.DataFrame,
+    model: str,
+    likelihood: str,
+    draws: int,
+    tune: int,
+    seed: int,
+    **ssm_options,
+) -> dict[str, np.ndarray]:
+    """Posterior draws of each parameter (chains pooled), uniform box priors, numpyro 2 chains.
+
+    ``lan`` in ``ssm_options``: as for `as_lan`.
+    """
+    if "lan" in ssm_options:
+        ssm_options["lan"] = as_lan(ssm_options["lan"])
+    pymc_model = build_model(frame, model, likelihood=likelihood, route="jax", **ssm_options)
+    return sample_draws(pymc_model, get_model(model).param_names, draws, tune, seed)
+
+
+def sample_draws(
+    pymc_model, names: Sequence[str], draws: int, tune: int, seed: int
+) -> dict[str, np.ndarray]:
+    """Draws of the variables ``names`` (chains pooled) from numpyro, 2 chains."""
+    idata = sample(
+        pymc_model, "numpyro", draws=draws, tune=tune, chains=2, seed=seed, log_likelihood=False
+    )
+    return {name: idata.posterior[name].values.ravel() for name in names}
+
+
+def summarise_draws(draws: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+    """Mean, SD and quantiles of each parameter's draws."""
+    return {
+        name: {
+            "mean": float(values.mean()),
+            "sd": float(values.std()),
+            **{f"q{int(q * 100):02d}": float(np.quantile(values, q)) for q in QUANTILES},
+        }
+        for name, values in draws.items()
+    }
 
 
 def posterior_stats(
@@ -49,20 +100,10 @@ def posterior_stats(
     seed: int,
     **ssm_options,
 ) -> dict[str, dict[str, float]]:
-    """Mean, SD and quantiles of each parameter's posterior (uniform box priors, numpyro)."""
-    pymc_model = build_model(frame, model, likelihood=likelihood, route="jax", **ssm_options)
-    idata = sample(
-        pymc_model, "numpyro", draws=draws, tune=tune, chains=2, seed=seed, log_likelihood=False
+    """`summarise_draws` of `posterior_draws`."""
+    return summarise_draws(
+        posterior_draws(frame, model, likelihood, draws, tune, seed, **ssm_options)
     )
-    stats = {}
-    for name in get_model(model).param_names:
-        values = idata.posterior[name].values.ravel()
-        stats[name] = {
-            "mean": float(values.mean()),
-            "sd": float(values.std()),
-            **{f"q{int(q * 100):02d}": float(np.quantile(values, q)) for q in QUANTILES},
-        }
-    return stats
 
 
 def run_fits(
@@ -78,10 +119,13 @@ def run_fits(
     scheduler: str | None,
     progress: bool,
     desc: str,
+    lan: str | Path | None = None,
 ) -> list[dict]:
-    """``fit_fn(model, index, n_trials, draws, tune, seed)`` for every data set, in parallel
-    (all local cores by default, or a Dask cluster), with a progress bar; sorted by index."""
-    jobs = [(model, i, n_trials, draws, tune, seed) for i in range(n_datasets)]
+    """``fit_fn(model, index, n_trials, draws, tune, seed, lan)`` for every data set, in
+    parallel (all local cores by default, or a Dask cluster), with a progress bar; sorted by
+    index. ``lan``: a network file to check instead of the shipped LAN."""
+    lan = None if lan is None else str(lan)
+    jobs = [(model, i, n_trials, draws, tune, seed, lan) for i in range(n_datasets)]
     fits = []
     bar = tqdm(total=n_datasets, unit="data set", disable=not progress, desc=desc)
     for _, result in map_unordered(

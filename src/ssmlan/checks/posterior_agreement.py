@@ -81,6 +81,7 @@ def check_posterior(
     n_workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = True,
+    lan: str | Path | None = None,
 ) -> dict:
     """Run the comparison; write ``summary.json``, ``fits.json`` and ``agreement.png``."""
     spec = get_model(model)
@@ -99,6 +100,7 @@ def check_posterior(
         n_workers=n_workers,
         scheduler=scheduler,
         progress=progress,
+        lan=lan,
         desc="check posterior",
     )
     summary = summarise(model, fits)

@@ -78,6 +78,7 @@ def check_recovery(
     n_workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = True,
+    lan: str | Path | None = None,
 ) -> dict:
     """Run the recovery study; write ``summary.json``, ``fits.json`` and ``recovery.png``."""
     if n_datasets <= 1:
@@ -93,6 +94,7 @@ def check_recovery(
         n_workers=n_workers,
         scheduler=scheduler,
         progress=progress,
+        lan=lan,
         desc="check recovery",
     )
     summary = summarise_recovery(model, fits)

@@ -13,7 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pymc as pm
+import pytensor.tensor as pt
 
+from ssmlan.likelihoods import ddm_choice_logp
+from ssmlan.networks import load_network
 from ssmlan.pymc.ssm import SSM
 from ssmlan.simulate import simulate
 
@@ -49,20 +52,41 @@ def simulate_gonogo(
     return pd.concat(frames, ignore_index=True)
 
 
+WITHHELD = ("model", "drop")
+
+
 def gonogo_model(
-    data: pd.DataFrame, *, likelihood: str = "network", route: str = "pytensor", lan=None, cpn=None
+    data: pd.DataFrame,
+    *,
+    likelihood: str = "network",
+    route: str = "pytensor",
+    lan=None,
+    cpn=None,
+    withheld: str = "model",
 ) -> pm.Model:
-    """The tutorial's model for a data frame with columns rt, choice, condition."""
+    """The tutorial's model for a data frame with columns rt, choice, condition.
+
+    ``withheld="model"`` puts the withheld presses in the likelihood (CPN term);
+    ``withheld="drop"`` leaves them out and conditions each press on there being one,
+    ``log p(rt, +1) - log P(+1)`` (dropping them without conditioning would bias every
+    parameter towards pressing). Used to measure what the withheld trials add.
+    """
+    if withheld not in WITHHELD:
+        raise ValueError(f"withheld must be one of {WITHHELD}; got {withheld!r}.")
     if "condition" not in data.columns:
         raise ValueError("Go/NoGo data needs a 'condition' column with values 'go'/'nogo'.")
     unknown = sorted(set(data["condition"]) - set(CONDITIONS))
     if unknown:
         raise ValueError(f"Column 'condition' holds {unknown}; allowed: {list(CONDITIONS)}.")
+    if withheld == "drop":
+        data = data[data["rt"].notna()]
     sign = np.where(data["condition"].to_numpy() == "nogo", -1.0, 1.0)
     with pm.Model(coords={"trial": np.arange(len(data))}) as model:
         v = pm.Uniform("v", -3.0, 3.0)
         a = pm.Uniform("a", 0.3, 2.5)
         t = pm.Uniform("t", 0.0, 2.0)
+        if withheld == "drop":
+            _condition_on_pressing(data, v, a, t, likelihood, cpn)
         SSM(
             "obs",
             "ddm",
@@ -77,3 +101,15 @@ def gonogo_model(
             cpn=cpn,
         )
     return model
+
+
+def _condition_on_pressing(data: pd.DataFrame, v, a, t, likelihood: str, cpn) -> None:
+    """Subtract ``log P(+1)`` of each condition once per press in it."""
+    presses = np.array([(data["condition"] == c).sum() for c in CONDITIONS], dtype=float)
+    theta = pt.stack([pt.stack([v, a, 0.5, t]), pt.stack([-v, a, 0.5, t])])
+    if likelihood == "analytic":
+        log_press = ddm_choice_logp(pt.ones(2), theta[:, 0], theta[:, 1], theta[:, 2], xp=pt)
+    else:
+        cpn = cpn or load_network("ddm", "cpn")
+        log_press = cpn.choice_logp_xp(theta, pt.ones(2), pt)
+    pm.Potential("press_condition", -(presses * log_press).sum())

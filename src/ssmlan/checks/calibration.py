@@ -1,0 +1,126 @@
+"""`ssmlan check sbc`: simulation-based calibration (Talts et al. 2018).
+
+Each data set's true parameters are drawn from the fits' own prior (uniform over the training
+box), its trials are simulated, and the posterior is sampled with the networks. If likelihood and
+sampler are right, the rank of the truth among `N_RANK_DRAWS` thinned posterior draws is uniform
+on ``0..N_RANK_DRAWS``. Per parameter the ranks are binned and tested with a chi-square test of
+uniformity; a parameter passes when ``p >= P_THRESHOLD`` (0.01 each, so about 0.04 for the four
+ddm parameters together when all are calibrated). The histogram shows the 99% band of a bin's count
+under uniformity.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+from scipy import stats
+
+from ssmlan.checks.fitting import posterior_draws, run_fits, simulate_dataset, write_report
+from ssmlan.models import get_model
+
+#: Posterior draws kept (evenly thinned) to rank the truth among: ranks are 0..N_RANK_DRAWS.
+N_RANK_DRAWS = 99
+P_THRESHOLD = 0.01
+#: Expected data sets per histogram bin (at most 20 bins).
+PER_BIN = 5
+
+
+def fit_ranks(
+    model: str, index: int, n_trials: int, draws: int, tune: int, seed: int, lan=None
+) -> dict:
+    """Rank of each true parameter among thinned posterior draws of one simulated data set."""
+    theta, frame = simulate_dataset(model, index, n_trials, seed, share=1.0)
+    options = {"lan": lan} if lan is not None else {}
+    samples = posterior_draws(frame, model, "network", draws, tune, index, **options)
+    names = get_model(model).param_names
+    ranks = {}
+    for name, truth in zip(names, theta, strict=True):
+        values = samples[name]
+        thinned = values[np.linspace(0, len(values) - 1, N_RANK_DRAWS).round().astype(int)]
+        ranks[name] = int(np.sum(thinned < truth))
+    return {"index": index, "truth": theta.tolist(), "n_trials": len(frame), "ranks": ranks}
+
+
+def n_bins(n_datasets: int) -> int:
+    """Histogram bins: about `PER_BIN` data sets per bin, between 2 and 20."""
+    return int(np.clip(n_datasets // PER_BIN, 2, 20))
+
+
+def rank_counts(ranks: np.ndarray, bins: int) -> np.ndarray:
+    """Counts of ranks (0..N_RANK_DRAWS) in ``bins`` equal bins."""
+    edges = np.linspace(0, N_RANK_DRAWS + 1, bins + 1)
+    return np.histogram(ranks, edges)[0]
+
+
+def summarise_sbc(model: str, fits: list[dict]) -> dict:
+    """Per parameter: rank counts, chi-square statistic and p-value of uniformity, pass/fail."""
+    bins = n_bins(len(fits))
+    summary = {}
+    for name in get_model(model).param_names:
+        ranks = np.array([f["ranks"][name] for f in fits])
+        counts = rank_counts(ranks, bins)
+        chi2, p_value = stats.chisquare(counts)
+        summary[name] = {
+            "counts": counts.tolist(),
+            "chi2": float(chi2),
+            "p_value": float(p_value),
+            "mean_rank_fraction": float(ranks.mean() / N_RANK_DRAWS),
+            "passed": bool(p_value >= P_THRESHOLD),
+        }
+    return summary
+
+
+def plot_sbc(model: str, fits: list[dict], summary: dict) -> Figure:
+    names = get_model(model).param_names
+    bins = n_bins(len(fits))
+    low, high = stats.binom.ppf([0.005, 0.995], len(fits), 1 / bins)
+    fig = Figure(figsize=(3.2 * len(names), 3.0))
+    axes = fig.subplots(1, len(names))
+    for ax, name in zip(axes, names, strict=True):
+        counts = summary[name]["counts"]
+        ax.axhspan(low, high, color="0.85", label="99% band")
+        ax.bar(np.arange(bins), counts, width=0.9, color="C0")
+        ax.set_title(f"{name}: p = {summary[name]['p_value']:.3f}")
+        ax.set_xlabel(f"rank bin (0..{N_RANK_DRAWS})")
+    axes[0].set_ylabel("data sets")
+    axes[0].legend(loc="lower left", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def check_sbc(
+    model: str = "ddm",
+    n_datasets: int = 100,
+    out: Path | str = "checks",
+    *,
+    n_trials: int = 1000,
+    draws: int = 1000,
+    tune: int = 1000,
+    seed: int = 0,
+    n_workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    lan: str | Path | None = None,
+) -> dict:
+    """Run SBC; write ``summary.json``, ``fits.json`` and ``ranks.png``."""
+    if n_datasets < 2 * PER_BIN:
+        raise ValueError(f"n_datasets must be at least {2 * PER_BIN} for a rank test.")
+    fits = run_fits(
+        fit_ranks,
+        model,
+        n_datasets,
+        n_trials=n_trials,
+        draws=draws,
+        tune=tune,
+        seed=seed,
+        n_workers=n_workers,
+        scheduler=scheduler,
+        progress=progress,
+        lan=lan,
+        desc="check sbc",
+    )
+    summary = summarise_sbc(model, fits)
+    write_report(out, summary, fits, plot_sbc(model, fits, summary), "ranks.png")
+    return summary

@@ -1,0 +1,30 @@
+"""`check gonogo`: withheld presses narrow the posterior of v; a reduced run writes reports."""
+
+import json
+
+import pytest
+
+from ssmlan.checks.gonogo_information import fit_gonogo
+from ssmlan.cli import main
+
+
+@pytest.mark.slow
+def test_withheld_presses_narrow_v_and_a_shifted_network_misses_t(shifted_lan):
+    fit = fit_gonogo("ddm", 0, 600, 300, 300, 0)
+    with_, without = fit["with_withheld"], fit["without_withheld"]
+    assert with_["v"]["sd"] < without["v"]["sd"]
+    for name, truth in fit["truth"].items():
+        assert with_[name]["q05"] - 0.02 <= truth <= with_[name]["q95"] + 0.02
+    broken = fit_gonogo("ddm", 0, 600, 300, 300, 0, lan=shifted_lan)["with_withheld"]["t"]
+    assert not broken["q05"] <= fit["truth"]["t"] <= broken["q95"]
+
+
+@pytest.mark.slow
+def test_reduced_gonogo_check_writes_reports(tmp_path):
+    args = ["check", "gonogo", "--n-datasets", "2", "--n-trials", "300", "--draws", "200"]
+    args += ["--tune", "200", "--workers", "1", "--out", str(tmp_path)]
+    assert main(args) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert set(summary) == {"v", "a", "t"}
+    assert {"sd_ratio_mean", "coverage90_with_withheld"} <= set(summary["v"])
+    assert (tmp_path / "information.png").exists()

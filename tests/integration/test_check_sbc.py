@@ -1,0 +1,32 @@
+"""`check sbc`: a reduced run, and a broken network whose t ranks pile up at the top."""
+
+import json
+
+import pytest
+
+from ssmlan.checks.calibration import N_RANK_DRAWS, fit_ranks
+from ssmlan.cli import main
+
+
+@pytest.mark.slow
+def test_reduced_sbc_writes_reports(tmp_path):
+    args = ["check", "sbc", "--n-datasets", "10", "--n-trials", "200", "--draws", "200"]
+    args += ["--tune", "200", "--workers", "2", "--out", str(tmp_path)]
+    assert main(args) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert set(summary) == {"v", "a", "z", "t"}
+    assert all(sum(summary[p]["counts"]) == 10 for p in summary)
+    # Ten data sets cannot show a small miscalibration, but a working network does not put the
+    # truth outside the posterior every time.
+    fits = json.loads((tmp_path / "fits.json").read_text())
+    for p in "vazt":
+        ranks = [f["ranks"][p] for f in fits]
+        assert sum(r in (0, N_RANK_DRAWS) for r in ranks) <= 3
+    assert (tmp_path / "ranks.png").exists()
+
+
+@pytest.mark.slow
+def test_a_shifted_network_ranks_t_at_the_top(shifted_lan):
+    # The network sees every rt 60 ms early, so the posterior of t lies below the truth.
+    ranks = [fit_ranks("ddm", i, 300, 200, 200, 0, lan=shifted_lan)["ranks"]["t"] for i in (2, 5)]
+    assert min(ranks) >= N_RANK_DRAWS - 2
