@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--sampler", choices=("uniform", "sobol"), default="uniform")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--cpn-labels", choices=("empirical", "analytic"), default="empirical")
+    gen.add_argument(
+        "--box-margin", type=float, default=0.0, help="draw sets past the box by this share"
+    )
     gen.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
     gen.add_argument("--scheduler", default=None, help="Dask scheduler address (cluster run)")
     gen.add_argument("--out", required=True, help="data set folder (rerun to resume)")

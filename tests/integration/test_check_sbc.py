@@ -29,4 +29,6 @@ def test_reduced_sbc_writes_reports(tmp_path):
 def test_a_shifted_network_ranks_t_at_the_top(shifted_lan):
     # The network sees every rt 60 ms early, so the posterior of t lies below the truth.
     ranks = [fit_ranks("ddm", i, 300, 200, 200, 0, lan=shifted_lan)["ranks"]["t"] for i in (2, 5)]
-    assert min(ranks) >= N_RANK_DRAWS - 2
+    # About 2 posterior SDs of t at 300 trials; a calibrated network gives both >= 80 with
+    # probability 0.04.
+    assert min(ranks) >= 80

@@ -8,6 +8,7 @@ from ssmlan.likelihoods import ddm_choice_logp, ddm_logp
 from ssmlan.training_data import DatasetError, GeneratorConfig, generate, load_dataset
 from ssmlan.training_data.config import LOG_DENSITY_FLOOR
 from ssmlan.training_data.kde_labels import kde_log_density
+from ssmlan.training_data.parameters import sample_parameters, widened_box
 from ssmlan.training_data.storage import shard_path
 
 SMALL = dict(n_param_sets=12, n_sims=20_000, n_labels=100, shard_size=4, seed=3)
@@ -104,6 +105,7 @@ def test_folder_of_another_config_is_refused(tmp_path):
         (dict(n_sims=0), "n_sims must be a positive integer"),
         (dict(n_param_sets=-1), "n_param_sets must be a positive integer"),
         (dict(sampler="grid"), "sampler must be"),
+        (dict(box_margin=-0.1), "box_margin must be in"),
     ],
 )
 def test_bad_config_is_refused(kwargs, match):
@@ -176,3 +178,22 @@ def test_analytic_cpn_labels_for_the_ddm(tmp_path):
     np.testing.assert_allclose(data["cpn_probs"].sum(axis=1), 1.0)
     with pytest.raises(ValueError, match="has none"):
         GeneratorConfig("angle", cpn_labels="analytic")
+
+
+def test_box_margin_widens_the_draws_within_each_domain():
+    spec = ssmlan.get_model("ddm")
+    lower, upper = widened_box(spec, 0.05)
+    # v, a, z widen by 5% of their width; t would go below 0 (its domain) and keeps its bound.
+    np.testing.assert_allclose(lower, [-3.3, 0.19, 0.06, 0.0])
+    np.testing.assert_allclose(upper, [3.3, 2.61, 0.94, 2.1])
+    theta = sample_parameters(spec, 20_000, np.random.default_rng(0), margin=0.05)
+    assert np.all((theta >= lower) & (theta <= upper))
+    outside = (theta < spec.lower) | (theta > spec.upper)
+    assert 0.05 < outside[:, 0].mean() < 0.12  # 2 x 0.05 / 1.1 of v's draws lie past the box
+
+
+def test_box_margin_changes_the_fingerprint_only_when_set():
+    plain = GeneratorConfig("ddm", **SMALL)
+    assert "box_margin" not in plain.to_dict()
+    assert GeneratorConfig("ddm", **SMALL, box_margin=0.0).fingerprint() == plain.fingerprint()
+    assert GeneratorConfig("ddm", **SMALL, box_margin=0.05).fingerprint() != plain.fingerprint()

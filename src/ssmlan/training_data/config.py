@@ -24,7 +24,9 @@ class GeneratorConfig:
     ``frac_uniform`` uniform on ``[0, max_t]``, the rest below the non-decision time (negative
     rts included), whose label is the floor ``LOG_DENSITY_FLOOR``. ``cpn_labels``:
     ``"empirical"`` (choice proportions of the simulations) or ``"analytic"`` (closed form, for
-    models that have one, e.g. the ddm).
+    models that have one, e.g. the ddm). ``box_margin``: sets are drawn in the box widened by
+    this share of its width on each side (within the parameters' domains), so that networks
+    are trained past the edges of the box that priors may fill.
     """
 
     model: str
@@ -39,6 +41,7 @@ class GeneratorConfig:
     max_t: float = 20.0
     dt: float | None = None
     cpn_labels: str = "empirical"
+    box_margin: float = 0.0
 
     def __post_init__(self) -> None:
         spec = get_model(self.model)
@@ -66,6 +69,8 @@ class GeneratorConfig:
                 "frac_simulated and frac_uniform must be >= 0 with a sum <= 1; got "
                 f"{self.frac_simulated} and {self.frac_uniform}."
             )
+        if not 0.0 <= self.box_margin <= 0.5:
+            raise ValueError(f"box_margin must be in [0, 0.5]; got {self.box_margin!r}.")
         if not isinstance(self.seed, int) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer; got {self.seed!r}.")
 
@@ -78,7 +83,12 @@ class GeneratorConfig:
         return min(self.shard_size, self.n_param_sets - index * self.shard_size)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The settings; ``box_margin`` (added later) only when set, so data sets written
+        before it existed keep their fingerprint."""
+        settings = asdict(self)
+        if settings["box_margin"] == 0.0:
+            del settings["box_margin"]
+        return settings
 
     def fingerprint(self) -> str:
         """Hash of the config and the model spec: shards with another fingerprint are foreign."""

@@ -62,7 +62,9 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
     start = time.perf_counter()
     spec = get_model(config.model)
     rng = np.random.default_rng([config.seed, index])
-    theta = sample_parameters(spec, config.shard_sets(index), rng, config.sampler)
+    theta = sample_parameters(
+        spec, config.shard_sets(index), rng, config.sampler, config.box_margin
+    )
     sims = simulate(
         spec,
         theta,

@@ -10,15 +10,34 @@ from scipy.stats import qmc
 from ssmlan.models import ModelSpec
 
 
+def widened_box(spec: ModelSpec, margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """The training box widened by ``margin`` times its width on each side; a side that would
+    leave the parameter's domain keeps the box's bound."""
+    width = spec.upper - spec.lower
+    lower, upper = spec.lower - margin * width, spec.upper + margin * width
+    for j, p in enumerate(spec.params):
+        if not p.domain.contains(lower[j]):
+            lower[j] = p.lower
+        if not p.domain.contains(upper[j]):
+            upper[j] = p.upper
+    return lower, upper
+
+
 def sample_parameters(
-    spec: ModelSpec, n: int, rng: np.random.Generator, sampler: str = "uniform"
+    spec: ModelSpec,
+    n: int,
+    rng: np.random.Generator,
+    sampler: str = "uniform",
+    margin: float = 0.0,
 ) -> np.ndarray:
-    """``n`` parameter sets (rows, in the spec's order) drawn in the training box."""
+    """``n`` parameter sets (rows, in the spec's order) drawn in the training box, widened by
+    ``margin`` (see `widened_box`) so that a network is as good at the box's edges as inside."""
     if sampler == "sobol":
         unit = qmc.Sobol(spec.n_params, scramble=True, seed=rng).random(n)
     else:
         unit = rng.random((n, spec.n_params))
-    return spec.lower + unit * (spec.upper - spec.lower)
+    lower, upper = widened_box(spec, margin)
+    return lower + unit * (upper - lower)
 
 
 def defect_reasons(rt: np.ndarray, max_mean_rt: float = 10.0) -> list[str]:
