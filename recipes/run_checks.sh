@@ -20,3 +20,4 @@ run sbc ddm "${N_SBC:-$N}"
 run gonogo ddm "$N"
 run recovery ddm "$N"
 run recovery angle "$N"
+python recipes/check_tables.py docs/checks > docs/checks/tables.md
