@@ -28,21 +28,20 @@ def main(root: Path) -> None:
             for p, s in summary.items()
         ]
         print(table(["parameter", "mean abs diff (SDs)", "max", "SD ratio"], rows) + "\n")
-    if summary := load("sbc_ddm"):
-        print("check sbc (ddm)\n")
-        rows = [
-            [
-                p,
-                f"{s['p_value']:.3g}",
-                f"{s['mean_rank_fraction']:.2f}",
-                "yes" if s["passed"] else "no",
+    for name, label in (("sbc_ddm", "networks"), ("sbc_ddm_analytic", "analytic control")):
+        if summary := load(name):
+            print(f"check sbc (ddm, {label})\n")
+            rows = [
+                [
+                    p,
+                    f"{s['p_value']:.3g}",
+                    f"{s['mean_rank_fraction']:.2f}",
+                    "yes" if s["passed"] else "no",
+                ]
+                for p, s in summary.items()
             ]
-            for p, s in summary.items()
-        ]
-        print(
-            table(["parameter", "chi-square p", "mean rank / L", "uniform (p >= 0.01)"], rows)
-            + "\n"
-        )
+            header = ["parameter", "chi-square p", "mean rank / L", "uniform (p >= 0.01)"]
+            print(table(header, rows) + "\n")
     if summary := load("gonogo_ddm"):
         print("check gonogo (ddm)\n")
         rows = [

@@ -17,6 +17,11 @@ run() {  # run <check> <model> <n data sets>
 mkdir -p "$OUT"
 run posterior ddm "$N"
 run sbc ddm "${N_SBC:-$N}"
+ssmlan check sbc --model ddm --n-datasets "${N_SBC:-$N}" --likelihood analytic \
+    --out "$OUT/sbc_ddm_analytic" > "$OUT/sbc_ddm_analytic.log" 2>&1
+mkdir -p docs/checks/sbc_ddm_analytic
+cp "$OUT/sbc_ddm_analytic/summary.json" docs/checks/sbc_ddm_analytic/
+cp "$OUT/sbc_ddm_analytic/ranks.png" docs/figures/check_sbc_ddm_analytic.png
 run gonogo ddm "$N"
 run recovery ddm "$N"
 run recovery angle "$N"

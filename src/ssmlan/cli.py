@@ -141,6 +141,7 @@ def _check(args: argparse.Namespace) -> None:
         n_workers=args.workers,
         scheduler=args.scheduler,
         lan=args.lan,
+        **({"likelihood": args.likelihood} if args.check == "sbc" else {}),
     )
     print(json.dumps(summary, indent=2))
     print(f"wrote {args.out}/summary.json, fits.json, {figure}")
@@ -276,6 +277,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(check_sub, "posterior", "network vs analytic posterior (ddm)", 1000)
     _add_check(check_sub, "recovery", "posterior means vs true parameters", 1024)
     _add_check(check_sub, "sbc", "simulation-based calibration: ranks of the truth", 1000)
+    check_sub.choices["sbc"].add_argument(
+        "--likelihood",
+        choices=("network", "analytic"),
+        default="network",
+        help="analytic: the same SBC with the exact ddm likelihood (the control)",
+    )
     _add_check(check_sub, "gonogo", "what withheld Go/NoGo presses add to the posterior", 1000)
 
     check_sim = sub.add_parser(

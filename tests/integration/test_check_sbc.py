@@ -32,3 +32,9 @@ def test_a_shifted_network_ranks_t_at_the_top(shifted_lan):
     # About 2 posterior SDs of t at 300 trials; a calibrated network gives both >= 80 with
     # probability 0.04.
     assert min(ranks) >= 80
+
+
+@pytest.mark.slow
+def test_the_analytic_control_ranks_the_truth_inside():
+    fit = fit_ranks("ddm", 5, 300, 200, 200, 0, likelihood="analytic")
+    assert all(0 < r < N_RANK_DRAWS for r in fit["ranks"].values())

@@ -120,12 +120,13 @@ def run_fits(
     progress: bool,
     desc: str,
     lan: str | Path | None = None,
+    extra: tuple = (),
 ) -> list[dict]:
-    """``fit_fn(model, index, n_trials, draws, tune, seed, lan)`` for every data set, in
+    """``fit_fn(model, index, n_trials, draws, tune, seed, lan, *extra)`` for every data set, in
     parallel (all local cores by default, or a Dask cluster), with a progress bar; sorted by
     index. ``lan``: a network file to check instead of the shipped LAN."""
     lan = None if lan is None else str(lan)
-    jobs = [(model, i, n_trials, draws, tune, seed, lan) for i in range(n_datasets)]
+    jobs = [(model, i, n_trials, draws, tune, seed, lan, *extra) for i in range(n_datasets)]
     fits = []
     bar = tqdm(total=n_datasets, unit="data set", disable=not progress, desc=desc)
     for _, result in map_unordered(
