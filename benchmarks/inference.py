@@ -132,7 +132,9 @@ def main() -> None:
         )
     if not only or "log-likelihood" in only:
         build = lambda: gonogo_model(data, route="jax")  # noqa: E731
-        idata = sample(build(), "numpyro", draws=DRAWS, tune=TUNE, chains=CHAINS, seed=0)
+        idata = sample(
+            build(), "numpyro", draws=DRAWS, tune=TUNE, chains=CHAINS, seed=0, log_likelihood=False
+        )
         start = time.perf_counter()
         pm.compute_log_likelihood(idata, model=build(), progressbar=False)
         seconds = time.perf_counter() - start
