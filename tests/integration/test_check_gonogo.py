@@ -1,11 +1,8 @@
 """`check gonogo`: withheld presses narrow the posterior of v; a reduced run writes reports."""
 
-import json
-
 import pytest
 
 from ssmlan.checks.gonogo_information import fit_gonogo
-from ssmlan.cli import main
 
 
 @pytest.mark.slow
@@ -24,11 +21,8 @@ def test_withheld_presses_narrow_v_and_a_shifted_network_misses_t(shifted_lan):
 
 
 @pytest.mark.slow
-def test_reduced_gonogo_check_writes_reports(tmp_path):
-    args = ["check", "gonogo", "--n-datasets", "2", "--n-trials", "300", "--draws", "200"]
-    args += ["--tune", "200", "--workers", "1", "--out", str(tmp_path)]
-    assert main(args) == 0
-    summary = json.loads((tmp_path / "summary.json").read_text())
+def test_reduced_gonogo_check_writes_reports(tmp_path, run_check_cli):
+    summary = run_check_cli("gonogo", tmp_path, 2, 300, 200, workers=1)
     assert set(summary) == {"v", "a", "t"}
     assert {"sd_ratio_mean", "coverage90_with_withheld"} <= set(summary["v"])
     assert (tmp_path / "information.png").exists()

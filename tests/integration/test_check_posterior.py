@@ -1,35 +1,13 @@
 """`check posterior`: a reduced run, and a broken network that the check must catch."""
 
-import json
-
 import pytest
 
 from ssmlan.checks.posterior_agreement import fit_pair, summarise
-from ssmlan.cli import main
 
 
 @pytest.mark.slow
-def test_reduced_check_passes_and_writes_reports(tmp_path):
-    code = main(
-        [
-            "check",
-            "posterior",
-            "--n-datasets",
-            "2",
-            "--n-trials",
-            "500",
-            "--draws",
-            "300",
-            "--tune",
-            "300",
-            "--workers",
-            "1",
-            "--out",
-            str(tmp_path),
-        ]
-    )
-    assert code == 0
-    summary = json.loads((tmp_path / "summary.json").read_text())
+def test_reduced_check_passes_and_writes_reports(tmp_path, run_check_cli):
+    summary = run_check_cli("posterior", tmp_path, 2, 500, 300, workers=1)
     assert set(summary) == {"v", "a", "z", "t"}
     for name, row in summary.items():
         # Two data sets, short chains: the shipped LAN lands within ~1 posterior SD of the exact

@@ -1,36 +1,14 @@
 """`check recovery`: a reduced run, and a broken network whose t is visibly off."""
 
-import json
-
 import numpy as np
 import pytest
 
 from ssmlan.checks.recovery import fit_one
-from ssmlan.cli import main
 
 
 @pytest.mark.slow
-def test_reduced_recovery_writes_reports_and_recovers_t(tmp_path):
-    code = main(
-        [
-            "check",
-            "recovery",
-            "--n-datasets",
-            "2",
-            "--n-trials",
-            "500",
-            "--draws",
-            "300",
-            "--tune",
-            "300",
-            "--workers",
-            "1",
-            "--out",
-            str(tmp_path),
-        ]
-    )
-    assert code == 0
-    summary = json.loads((tmp_path / "summary.json").read_text())
+def test_reduced_recovery_writes_reports_and_recovers_t(tmp_path, run_check_cli):
+    summary = run_check_cli("recovery", tmp_path, 2, 500, 300, workers=1)
     assert set(summary) == {"v", "a", "z", "t"}
     # t is pinned by the fastest rts: within 30 ms of the truth for a working network.
     assert summary["t"]["mean_abs_error"] < 0.03

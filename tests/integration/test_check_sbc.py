@@ -5,15 +5,11 @@ import json
 import pytest
 
 from ssmlan.checks.calibration import N_RANK_DRAWS, fit_ranks
-from ssmlan.cli import main
 
 
 @pytest.mark.slow
-def test_reduced_sbc_writes_reports(tmp_path):
-    args = ["check", "sbc", "--n-datasets", "10", "--n-trials", "200", "--draws", "200"]
-    args += ["--tune", "200", "--workers", "2", "--out", str(tmp_path)]
-    assert main(args) == 0
-    summary = json.loads((tmp_path / "summary.json").read_text())
+def test_reduced_sbc_writes_reports(tmp_path, run_check_cli):
+    summary = run_check_cli("sbc", tmp_path, 10, 200, 200, workers=2)
     assert set(summary) == {"v", "a", "z", "t"}
     assert all(sum(summary[p]["counts"]) == 10 for p in summary)
     # Ten data sets cannot show a small miscalibration, but a working network does not put the

@@ -12,12 +12,13 @@ when all are calibrated). The histogram shows the 99% band of a bin's count unde
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 import numpy as np
 from matplotlib.figure import Figure
 from scipy import stats
 
-from ssmlan.checks.fitting import posterior_draws, run_fits, simulate_dataset, write_report
+from ssmlan.checks.fitting import FitOptions, posterior_draws, run_check, simulate_dataset
 from ssmlan.models import get_model
 
 #: Posterior draws kept (evenly thinned) to rank the truth among: ranks are 0..N_RANK_DRAWS.
@@ -39,8 +40,7 @@ def fit_ranks(
 ) -> dict:
     """Rank of each true parameter among thinned posterior draws of one simulated data set."""
     theta, frame = simulate_dataset(model, index, n_trials, seed, share=1.0)
-    options = {"lan": lan} if lan is not None and likelihood == "network" else {}
-    samples = posterior_draws(frame, model, likelihood, draws, tune, index, **options)
+    samples = posterior_draws(frame, model, likelihood, draws, tune, index, lan=lan)
     names = get_model(model).param_names
     ranks = {}
     for name, truth in zip(names, theta, strict=True):
@@ -103,14 +103,8 @@ def check_sbc(
     out: Path | str = "checks",
     *,
     n_trials: int = 1000,
-    draws: int = 1000,
-    tune: int = 1000,
-    seed: int = 0,
-    n_workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool = True,
-    lan: str | Path | None = None,
     likelihood: str = "network",
+    **options: Unpack[FitOptions],
 ) -> dict:
     """Run SBC; write ``summary.json``, ``fits.json`` and ``ranks.png``.
 
@@ -119,21 +113,16 @@ def check_sbc(
     """
     if n_datasets < 2 * PER_BIN:
         raise ValueError(f"n_datasets must be at least {2 * PER_BIN} for a rank test.")
-    fits = run_fits(
+    return run_check(
         fit_ranks,
         model,
         n_datasets,
+        out,
         n_trials=n_trials,
-        draws=draws,
-        tune=tune,
-        seed=seed,
-        n_workers=n_workers,
-        scheduler=scheduler,
-        progress=progress,
-        lan=lan,
-        extra=(likelihood,),
+        summarise=lambda fits: summarise_sbc(model, fits),
+        plot=lambda fits, summary: plot_sbc(model, fits, summary),
+        figure_name="ranks.png",
         desc=f"check sbc ({likelihood})",
+        extra=(likelihood,),
+        **options,
     )
-    summary = summarise_sbc(model, fits)
-    write_report(out, summary, fits, plot_sbc(model, fits, summary), "ranks.png")
-    return summary

@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -112,13 +113,13 @@ def run_fits(
     n_datasets: int,
     *,
     n_trials: int,
-    draws: int,
-    tune: int,
-    seed: int,
-    n_workers: int | None,
-    scheduler: str | None,
-    progress: bool,
     desc: str,
+    draws: int = 1000,
+    tune: int = 1000,
+    seed: int = 0,
+    n_workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
     lan: str | Path | None = None,
     extra: tuple = (),
 ) -> list[dict]:
@@ -136,6 +137,40 @@ def run_fits(
         bar.update(1)
     bar.close()
     return sorted(fits, key=lambda f: f["index"])
+
+
+class FitOptions(TypedDict, total=False):
+    """Options every check takes on to `run_fits` (defaults there)."""
+
+    draws: int
+    tune: int
+    seed: int
+    n_workers: int | None
+    scheduler: str | None
+    progress: bool
+    lan: str | Path | None
+
+
+def run_check(
+    fit_fn: Callable[..., dict],
+    model: str,
+    n_datasets: int,
+    out: Path | str,
+    *,
+    n_trials: int,
+    summarise: Callable[[list[dict]], dict],
+    plot: Callable[[list[dict], dict], Figure],
+    figure_name: str,
+    desc: str,
+    extra: tuple = (),
+    **options: Unpack[FitOptions],
+) -> dict:
+    """A whole check: `run_fits`, then ``summarise(fits)``, then `write_report` with
+    ``plot(fits, summary)``; returns the summary."""
+    fits = run_fits(fit_fn, model, n_datasets, n_trials=n_trials, desc=desc, extra=extra, **options)
+    summary = summarise(fits)
+    write_report(out, summary, fits, plot(fits, summary), figure_name)
+    return summary
 
 
 def write_report(

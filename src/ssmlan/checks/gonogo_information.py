@@ -12,11 +12,12 @@ drawn from the prior).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ssmlan.checks.fitting import as_lan, run_fits, sample_draws, summarise_draws, write_report
+from ssmlan.checks.fitting import FitOptions, as_lan, run_check, sample_draws, summarise_draws
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
 
 NAMES = ("v", "a", "t")
@@ -86,33 +87,22 @@ def check_gonogo(
     out: Path | str = "checks",
     *,
     n_trials: int = 1000,
-    draws: int = 1000,
-    tune: int = 1000,
-    seed: int = 0,
-    n_workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool = True,
-    lan: str | Path | None = None,
+    **options: Unpack[FitOptions],
 ) -> dict:
     """Run the comparison; write ``summary.json``, ``fits.json`` and ``information.png``."""
     if model != "ddm":
         raise ValueError(f"The Go/NoGo model is a ddm; got model {model!r}.")
     if n_datasets <= 0:
         raise ValueError(f"n_datasets must be positive; got {n_datasets}.")
-    fits = run_fits(
+    return run_check(
         fit_gonogo,
         model,
         n_datasets,
+        out,
         n_trials=n_trials,
-        draws=draws,
-        tune=tune,
-        seed=seed,
-        n_workers=n_workers,
-        scheduler=scheduler,
-        progress=progress,
-        lan=lan,
+        summarise=summarise_gonogo,
+        plot=plot_gonogo,
+        figure_name="information.png",
         desc="check gonogo",
+        **options,
     )
-    summary = summarise_gonogo(fits)
-    write_report(out, summary, fits, plot_gonogo(fits, summary), "information.png")
-    return summary

@@ -11,11 +11,12 @@ mean_abs_diff_sd <= 0.2.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ssmlan.checks.fitting import posterior_stats, run_fits, simulate_dataset, write_report
+from ssmlan.checks.fitting import FitOptions, as_lan, posterior_stats, run_check, simulate_dataset
 from ssmlan.models import get_model
 
 TARGET_MEAN_ABS_DIFF_SD = 0.2
@@ -27,9 +28,9 @@ def fit_pair(
     """Fit one simulated data set with the network and with the analytic likelihood."""
     theta, frame = simulate_dataset(model, index, n_trials, seed)
     result = {"index": index, "truth": theta.tolist(), "n_trials": len(frame)}
+    lan = as_lan(lan)  # loaded once for both fits; the analytic fit ignores it
     for likelihood in ("network", "analytic"):
-        options = {"lan": lan} if likelihood == "network" and lan is not None else {}
-        stats = posterior_stats(frame, model, likelihood, draws, tune, index, **options)
+        stats = posterior_stats(frame, model, likelihood, draws, tune, index, lan=lan)
         result[likelihood] = {name: [row["mean"], row["sd"]] for name, row in stats.items()}
     return result
 
@@ -75,13 +76,7 @@ def check_posterior(
     out: Path | str = "checks",
     *,
     n_trials: int = 1000,
-    draws: int = 1000,
-    tune: int = 1000,
-    seed: int = 0,
-    n_workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool = True,
-    lan: str | Path | None = None,
+    **options: Unpack[FitOptions],
 ) -> dict:
     """Run the comparison; write ``summary.json``, ``fits.json`` and ``agreement.png``."""
     spec = get_model(model)
@@ -89,20 +84,15 @@ def check_posterior(
         raise ValueError(f"Model {model!r} has no analytic likelihood to compare against.")
     if n_datasets <= 0:
         raise ValueError(f"n_datasets must be positive; got {n_datasets}.")
-    fits = run_fits(
+    return run_check(
         fit_pair,
         model,
         n_datasets,
+        out,
         n_trials=n_trials,
-        draws=draws,
-        tune=tune,
-        seed=seed,
-        n_workers=n_workers,
-        scheduler=scheduler,
-        progress=progress,
-        lan=lan,
+        summarise=lambda fits: summarise(model, fits),
+        plot=lambda fits, _: plot_agreement(model, fits),
+        figure_name="agreement.png",
         desc="check posterior",
+        **options,
     )
-    summary = summarise(model, fits)
-    write_report(out, summary, fits, plot_agreement(model, fits), "agreement.png")
-    return summary

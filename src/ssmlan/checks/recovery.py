@@ -9,11 +9,12 @@ trials.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ssmlan.checks.fitting import posterior_stats, run_fits, simulate_dataset, write_report
+from ssmlan.checks.fitting import FitOptions, posterior_stats, run_check, simulate_dataset
 from ssmlan.models import get_model
 
 
@@ -22,8 +23,7 @@ def fit_one(
 ) -> dict:
     """Posterior summary of one simulated data set, fitted with the networks."""
     theta, frame = simulate_dataset(model, index, n_trials, seed)
-    options = {"lan": lan} if lan is not None else {}
-    stats = posterior_stats(frame, model, "network", draws, tune, index, **options)
+    stats = posterior_stats(frame, model, "network", draws, tune, index, lan=lan)
     return {"index": index, "truth": theta.tolist(), "n_trials": len(frame), "posterior": stats}
 
 
@@ -72,31 +72,20 @@ def check_recovery(
     out: Path | str = "checks",
     *,
     n_trials: int = 1024,
-    draws: int = 1000,
-    tune: int = 1000,
-    seed: int = 0,
-    n_workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool = True,
-    lan: str | Path | None = None,
+    **options: Unpack[FitOptions],
 ) -> dict:
     """Run the recovery study; write ``summary.json``, ``fits.json`` and ``recovery.png``."""
     if n_datasets <= 1:
         raise ValueError(f"n_datasets must be at least 2 (R^2 needs spread); got {n_datasets}.")
-    fits = run_fits(
+    return run_check(
         fit_one,
         model,
         n_datasets,
+        out,
         n_trials=n_trials,
-        draws=draws,
-        tune=tune,
-        seed=seed,
-        n_workers=n_workers,
-        scheduler=scheduler,
-        progress=progress,
-        lan=lan,
+        summarise=lambda fits: summarise_recovery(model, fits),
+        plot=lambda fits, summary: plot_recovery(model, fits, summary),
+        figure_name="recovery.png",
         desc="check recovery",
+        **options,
     )
-    summary = summarise_recovery(model, fits)
-    write_report(out, summary, fits, plot_recovery(model, fits, summary), "recovery.png")
-    return summary

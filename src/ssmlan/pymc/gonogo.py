@@ -15,7 +15,8 @@ import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 
-from ssmlan.likelihoods import ddm_choice_logp
+from ssmlan.likelihoods.trial_logp import AnalyticSource
+from ssmlan.models import get_model
 from ssmlan.networks import load_network
 from ssmlan.pymc.ssm import SSM
 from ssmlan.simulate import simulate
@@ -108,8 +109,8 @@ def _condition_on_pressing(data: pd.DataFrame, v, a, t, likelihood: str, cpn) ->
     presses = np.array([(data["condition"] == c).sum() for c in CONDITIONS], dtype=float)
     theta = pt.stack([pt.stack([v, a, 0.5, t]), pt.stack([-v, a, 0.5, t])])
     if likelihood == "analytic":
-        log_press = ddm_choice_logp(pt.ones(2), theta[:, 0], theta[:, 1], theta[:, 2], xp=pt)
+        source = AnalyticSource(get_model("ddm"))
     else:
-        cpn = cpn or load_network("ddm", "cpn")
-        log_press = cpn.choice_logp_xp(theta, pt.ones(2), pt)
+        source = cpn or load_network("ddm", "cpn")
+    log_press = source.choice_logp_xp(theta, pt.ones(2), pt)
     pm.Potential("press_condition", -(presses * log_press).sum())
