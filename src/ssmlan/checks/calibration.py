@@ -112,7 +112,9 @@ def check_sbc(
     control that tells a miscalibrated network from a problem in simulation or sampling.
     """
     if n_datasets < 2 * PER_BIN:
-        raise ValueError(f"n_datasets must be at least {2 * PER_BIN} for a rank test.")
+        raise ValueError(
+            f"n_datasets must be at least {2 * PER_BIN} for a rank test; got {n_datasets}."
+        )
     return run_check(
         fit_ranks,
         model,
