@@ -147,6 +147,7 @@ def SSM(
         check_priors_in_box(spec, params)
     if route == "jax":
         import jax.numpy as jnp
+        import pytensor.link.jax.dispatch  # noqa: F401  (JAX float64 as floatX, before wrapping)
         from pytensor import wrap_jax
 
         rt_j, choice_j = jnp.asarray(rt), jnp.asarray(choice)
