@@ -6,22 +6,19 @@
 set -euo pipefail
 N=${N:-100}
 OUT=${OUT:-build/checks}
-run() {  # run <check> <model> <n data sets>
-    local check=$1 model=$2 n=$3
-    ssmlan check "$check" --model "$model" --n-datasets "$n" --out "$OUT/${check}_${model}" \
-        > "$OUT/${check}_${model}.log" 2>&1
-    mkdir -p "docs/checks/${check}_${model}"
-    cp "$OUT/${check}_${model}/summary.json" "docs/checks/${check}_${model}/"
-    cp "$OUT/${check}_${model}/"*.png "docs/figures/check_${check}_${model}.png"
+run() {  # run <check> <model> <n data sets> [<report name> <more check options>...]
+    local check=$1 model=$2 n=$3 name=${4:-${1}_${2}}
+    shift $(($# > 3 ? 4 : 3))
+    ssmlan check "$check" --model "$model" --n-datasets "$n" "$@" --out "$OUT/$name" \
+        > "$OUT/$name.log" 2>&1
+    mkdir -p "docs/checks/$name"
+    cp "$OUT/$name/summary.json" "docs/checks/$name/"
+    cp "$OUT/$name/"*.png "docs/figures/check_$name.png"
 }
 mkdir -p "$OUT"
 run posterior ddm "$N"
 run sbc ddm "${N_SBC:-$N}"
-ssmlan check sbc --model ddm --n-datasets "${N_SBC:-$N}" --likelihood analytic \
-    --out "$OUT/sbc_ddm_analytic" > "$OUT/sbc_ddm_analytic.log" 2>&1
-mkdir -p docs/checks/sbc_ddm_analytic
-cp "$OUT/sbc_ddm_analytic/summary.json" docs/checks/sbc_ddm_analytic/
-cp "$OUT/sbc_ddm_analytic/ranks.png" docs/figures/check_sbc_ddm_analytic.png
+run sbc ddm "${N_SBC:-$N}" sbc_ddm_analytic --likelihood analytic
 run gonogo ddm "$N"
 run recovery ddm "$N"
 run recovery angle "$N"
