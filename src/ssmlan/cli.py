@@ -80,16 +80,17 @@ def _train(args: argparse.Namespace) -> None:
 
     net = train(args.data, args.kind, args.out, _from_args(TrainConfig, args))
     training = net.meta["training"]
+    epochs = "/".join(str(m["epochs_run"]) for m in training["members"])
     print(
-        f"{args.out}/network.npz: {training['epochs_run']} epochs, best validation loss "
-        f"{training['best_val_loss']:.5f}, {training['wall_seconds']:.0f} s"
+        f"{args.out}/network.npz: {len(training['members'])} member(s), {epochs} epochs, "
+        f"validation loss {training['best_val_loss']:.5f}, {training['wall_seconds']:.0f} s"
     )
 
 
 def _validate(args: argparse.Namespace) -> None:
     from ssmlan.checks.network_report import validate
 
-    report = validate(args.network, fast=args.fast)
+    report = validate(args.network, fast=args.fast, cpn=args.cpn)
     print(json.dumps(report, indent=2))
 
 
@@ -222,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--box-margin", type=float, default=0.0, help="draw sets past the box by this share"
     )
+    gen.add_argument(
+        "--bandwidth-scale", type=float, default=0.5, help="KDE bandwidth / Silverman's rule"
+    )
     gen.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
     gen.add_argument("--scheduler", default=None, help="Dask scheduler address (cluster run)")
     gen.add_argument("--out", required=True, help="data set folder (rerun to resume)")
@@ -238,11 +242,17 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--learning-rate", type=float, default=2e-3)
     tr.add_argument("--patience", type=int, default=6)
     tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument(
+        "--members", type=int, default=1, help="ensemble size (members seeded seed, seed+1, ...)"
+    )
     tr.set_defaults(run=_train)
 
     val = sub.add_parser("validate", help="validation report (JSON + PNG) next to a network")
     val.add_argument("network", help="network folder or .npz file")
     val.add_argument("--fast", action="store_true", help="a tenth of the parameter sets")
+    val.add_argument(
+        "--cpn", default=None, help="the model's CPN: also validate the LAN rescaled to it"
+    )
     val.set_defaults(run=_validate)
 
     demo = sub.add_parser("demo", help="the Go/NoGo walkthrough on the shipped networks")

@@ -1,5 +1,6 @@
 """Networks: forward pass, training resume, model-file integrity, box checks."""
 
+import dataclasses
 import itertools
 import json
 
@@ -68,10 +69,29 @@ def test_interrupted_training_resumes_to_the_same_network(dataset, tmp_path, mon
         train(dataset, "lan", tmp_path, TINY, progress=False)
     monkeypatch.setattr(training_module, "_save_checkpoint", real_save)
     resumed = train(dataset, "lan", tmp_path, TINY, progress=False)
-    assert resumed.meta["training"]["epochs_run"] == 4
-    for (k1, b1), (k2, b2) in zip(resumed.layers, lan.layers, strict=True):
+    assert resumed.meta["training"]["members"][0]["epochs_run"] == 4
+    for (k1, b1), (k2, b2) in zip(resumed.members[0], lan.members[0], strict=True):
         np.testing.assert_allclose(k1, k2, rtol=1e-6, atol=1e-7)
         np.testing.assert_allclose(b1, b2, rtol=1e-6, atol=1e-7)
+
+
+def test_ensemble_averages_members_and_its_first_member_is_the_single_network(
+    dataset, tmp_path, lan
+):
+    config = dataclasses.replace(TINY, members=2)
+    ensemble = train(dataset, "lan", tmp_path / "ensemble", config, progress=False)
+    assert len(ensemble.members) == 2
+    for (k1, b1), (k2, b2) in zip(ensemble.members[0], lan.members[0], strict=True):
+        np.testing.assert_allclose(k1, k2, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(b1, b2, rtol=1e-6, atol=1e-7)
+    assert not np.allclose(ensemble.members[1][0][0], ensemble.members[0][0][0])
+    x = np.random.default_rng(0).normal(size=(50, 5)).astype(np.float32)
+    scaled = (x - ensemble.input_offset) / ensemble.input_scale
+    each = [forward(layers, scaled, "tanh") for layers in ensemble.members]
+    np.testing.assert_allclose(ensemble.raw(x), (each[0] + each[1]) / 2, rtol=1e-5, atol=1e-6)
+    loaded = load_network(save_network(ensemble, tmp_path / "e.npz"))
+    np.testing.assert_allclose(loaded.raw(x), ensemble.raw(x), rtol=1e-6)
+    assert loaded.meta["members"] == 2
 
 
 def test_checkpoint_of_another_config_is_refused(dataset, tmp_path):
@@ -111,7 +131,7 @@ def test_truncated_file_is_refused(lan, tmp_path):
 
 def test_edited_weights_are_refused(lan, tmp_path):
     path = save_network(lan, tmp_path / "net")
-    _rewrite(path, lambda a: a.__setitem__("layer0_bias", a["layer0_bias"] + 0.01))
+    _rewrite(path, lambda a: a.__setitem__("member0_layer0_bias", a["member0_layer0_bias"] + 0.01))
     with pytest.raises(NetworkFileError, match="modified"):
         load_network(path)
 
@@ -165,9 +185,12 @@ def test_keeps_the_best_epoch_when_validation_gets_worse(dataset, tmp_path):
     # improve must not disturb the best weights kept so far (a donated-buffer bug once did).
     config = TrainConfig(hidden=(8,), epochs=6, batch_size=64, learning_rate=0.5, patience=3)
     net = train(dataset, "lan", tmp_path, config, progress=False)
-    history = net.meta["training"]["history"]
-    assert net.meta["training"]["best_val_loss"] == min(h["val_loss"] for h in history)
+    member = net.meta["training"]["members"][0]
+    history = member["history"]
+    assert member["best_val_loss"] == min(h["val_loss"] for h in history)
     assert any(b["val_loss"] >= a["val_loss"] for a, b in itertools.pairwise(history))
+    # The saved weights are the best epoch's: their validation loss, recomputed, is the best.
+    assert net.meta["training"]["best_val_loss"] == pytest.approx(member["best_val_loss"], 1e-4)
 
 
 def test_single_epoch_training_works(dataset, tmp_path):
@@ -175,6 +198,6 @@ def test_single_epoch_training_works(dataset, tmp_path):
     net = train(
         dataset, "lan", tmp_path, TrainConfig(hidden=(4,), epochs=1, batch_size=128), progress=False
     )
-    assert net.meta["training"]["epochs_run"] == 1
+    assert net.meta["training"]["members"][0]["epochs_run"] == 1
     with pytest.raises(FileNotFoundError, match=r"holds no network\.npz"):
         load_network(tmp_path.parent)

@@ -13,6 +13,10 @@
 * Models without a closed-form choice probability (CPN): absolute error against the choice
   proportion of 1e5 simulations on 200 sets (this includes the proportion's own noise, SE <=
   0.0016).
+
+Given the model's CPN too, a LAN's report adds the same numbers for the likelihood that
+inference uses by default: the LAN density rescaled per choice to the CPN's choice
+probability (`ssmlan.likelihoods.trial_logp.trial_logp` with ``normalize``).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
 from ssmlan.models import ModelSpec
 from ssmlan.networks import Network, load_network
 from ssmlan.simulate import simulate
@@ -46,21 +51,43 @@ def _draw(spec: ModelSpec, n: int, rng: np.random.Generator, box: dict | None = 
     return lower + rng.random((n, spec.n_params)) * (upper - lower)
 
 
+def likelihood_logp(
+    lan: Network,
+    cpn: Network | None,
+    theta: np.ndarray,
+    rt: np.ndarray,
+    choice: np.ndarray,
+    row_of_trial: np.ndarray,
+) -> np.ndarray:
+    """Per-trial log-likelihood: the LAN's, or (given a CPN) the LAN's rescaled per choice to
+    the CPN's choice probability. ``theta``: one row per parameter set; ``row_of_trial``."""
+    if cpn is None:
+        return lan.logp(theta[row_of_trial], rt, choice).astype(float)
+    split = TrialSplit.of(rt, choice, row_of_trial)
+    theta32, rt32 = theta.astype(np.float32), rt.astype(np.float32)
+    return trial_logp(lan, cpn, theta32, rt32, choice, split, np, normalize=True).astype(float)
+
+
 def lan_vs_analytic(
-    net: Network, box: dict | None, n_sets: int = 1000, n_trials: int = 100, seed: int = 0
+    net: Network,
+    box: dict | None,
+    n_sets: int = 1000,
+    n_trials: int = 100,
+    seed: int = 0,
+    cpn: Network | None = None,
 ) -> dict:
-    """Per-trial log-likelihood error of a LAN against the analytic density."""
+    """Per-trial log-likelihood error of a LAN (rescaled to ``cpn`` if given) against the
+    analytic density."""
     spec = net.spec
     theta = _draw(spec, n_sets, np.random.default_rng(seed), box)
     sims = simulate(spec, theta, n_trials, seed=seed + 1)
-    rows = np.repeat(theta, n_trials, axis=0)
+    row_of_trial = np.repeat(np.arange(n_sets), n_trials)
     rt, choice = sims.rt.ravel(), sims.choice.ravel()
     decided = np.isfinite(rt)
-    rows, rt, choice = rows[decided], rt[decided], choice[decided]
-    by_name = dict(zip(spec.param_names, rows.T, strict=True))
+    row_of_trial, rt, choice = row_of_trial[decided], rt[decided], choice[decided]
+    by_name = dict(zip(spec.param_names, theta[row_of_trial].T, strict=True))
     exact = spec.analytic_logp(rt, choice, **by_name)
-    network = net.logp(rows, rt, choice).astype(float)
-    error = network - exact
+    error = likelihood_logp(net, cpn, theta, rt, choice, row_of_trial) - exact
     return {
         "n_trials": len(rt),
         "mean_huber": float(huber(error).mean()),
@@ -106,8 +133,15 @@ def _hellinger(p: np.ndarray, q: np.ndarray) -> float:
     return float(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)))
 
 
-def lan_vs_simulation(net: Network, n_sets: int = 50, n_sims: int = 100_000, seed: int = 0):
-    """Mass per choice and Hellinger distance of a LAN density against simulations."""
+def lan_vs_simulation(
+    net: Network,
+    n_sets: int = 50,
+    n_sims: int = 100_000,
+    seed: int = 0,
+    cpn: Network | None = None,
+):
+    """Mass per choice and Hellinger distance of a LAN density (rescaled to ``cpn`` if given)
+    against simulations."""
     spec = net.spec
     theta = _draw(spec, n_sets, np.random.default_rng(seed))
     a_sims = simulate(spec, theta, n_sims, seed=seed + 1)
@@ -122,8 +156,9 @@ def lan_vs_simulation(net: Network, n_sets: int = 50, n_sims: int = 100_000, see
         edges = np.concatenate([-grid[::-1], grid])
         net_mass = []
         for c in (-1, 1):
-            density = np.exp(net.logp(theta[k], mid, np.full(len(mid), c)))
-            net_mass.append(density * width)
+            choice = np.full(len(mid), c)
+            logp = likelihood_logp(net, cpn, theta[k : k + 1], mid, choice, np.zeros(len(mid), int))
+            net_mass.append(np.exp(logp) * width)
         net_bins = np.concatenate([net_mass[0][::-1], [0.0], net_mass[1]])
         for c, mass in zip((-1, 1), net_mass, strict=True):
             mass_errors.append(abs(mass.sum() - (a_sims.choice[k] == c).mean()))
@@ -144,22 +179,33 @@ def lan_vs_simulation(net: Network, n_sets: int = 50, n_sims: int = 100_000, see
     }
 
 
-def validate(path: Path | str, fast: bool = False) -> dict:
-    """Run the checks that apply to the network at ``path``; write JSON and PNGs beside it."""
+def validate(path: Path | str, fast: bool = False, cpn: Path | str | None = None) -> dict:
+    """Run the checks that apply to the network at ``path``; write JSON and PNGs beside it.
+
+    ``cpn`` (for a LAN): the model's CPN; the LAN checks are then also reported for the
+    rescaled likelihood that inference uses (keys ending in ``_with_cpn``).
+    """
     from ssmlan.plots.networks import plot_cpn_curves, plot_lan_overlays
 
     net = load_network(path)
+    cpn_net = load_network(cpn, "cpn") if cpn is not None and net.kind == "lan" else None
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
     scale = 10 if fast else 1
     report: dict = {"model": net.spec.name, "kind": net.kind, "targets": TARGETS}
     if net.kind == "lan" and net.spec.analytic_logp is not None:
         report["mnle_protocol"] = lan_vs_analytic(net, MNLE_BOX, 1000 // scale)
         report["training_box"] = lan_vs_analytic(net, None, 1000 // scale)
+        if cpn_net is not None:
+            report["mnle_protocol_with_cpn"] = lan_vs_analytic(
+                net, MNLE_BOX, 1000 // scale, cpn=cpn_net
+            )
         report["passed"] = (
             report["mnle_protocol"]["mean_huber"] < TARGETS["ddm_lan_mnle_mean_huber"]
         )
     elif net.kind == "lan":
         report["vs_simulation"] = lan_vs_simulation(net, 50 // scale)
+        if cpn_net is not None:
+            report["vs_simulation_with_cpn"] = lan_vs_simulation(net, 50 // scale, cpn=cpn_net)
         report["passed"] = (
             report["vs_simulation"]["max_mass_abs_error"] <= TARGETS["mass_abs_error"]
             and report["vs_simulation"]["max_hellinger_ratio"] <= TARGETS["hellinger_ratio"]

@@ -3,7 +3,8 @@
 Trials with an observed rt use the density source (a LAN or the analytic density); trials whose
 rt is missing (NaN: e.g. a withheld response in a Go/NoGo task) use the choice source (a CPN or
 the closed-form choice probability): ``log P(choice)``. Which trials are which is fixed by the
-data, so the split is done once, outside the graph.
+data, so the split is done once, outside the graph. With ``normalize``, a network density is
+rescaled per choice to the CPN's choice probability (see `trial_logp`).
 """
 
 from __future__ import annotations
@@ -34,20 +35,35 @@ class AnalyticSource:
 
 
 @dataclass(frozen=True)
+class RowChoices:
+    """The distinct (parameter row, choice) pairs of some trials, and each trial's pair."""
+
+    rows: np.ndarray
+    choices: np.ndarray
+    of_trial: np.ndarray
+
+    @classmethod
+    def of(cls, rows: np.ndarray, choice: np.ndarray) -> RowChoices:
+        pairs = np.stack([rows, choice], axis=1).reshape(-1, 2)
+        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        return cls(unique[:, 0].astype(np.int64), unique[:, 1].astype(float), np.ravel(inverse))
+
+
+@dataclass(frozen=True)
 class TrialSplit:
     """How trials map onto parameter rows, fixed by the data.
 
     ``theta`` has one row per parameter *row*: per trial, or per group of trials sharing their
-    parameters (e.g. a condition). Trials with an rt each need a density evaluation at their row;
-    trials without one only need ``log P(choice)`` once per distinct (row, choice) pair, which
-    `choice_rows`/`choice_values` list and `choice_of_trial` maps back.
+    parameters (e.g. a condition). Trials with an rt each need a density evaluation at their row
+    (`with_rt`, `rows_with_rt`); per-(row, choice) terms are computed once per distinct pair:
+    `rt_pairs` for the trials with an rt (the density's normalisation), `no_rt_pairs` for the
+    trials without one (``log P(choice)``).
     """
 
     with_rt: np.ndarray
     rows_with_rt: np.ndarray
-    choice_rows: np.ndarray
-    choice_values: np.ndarray
-    choice_of_trial: np.ndarray
+    rt_pairs: RowChoices
+    no_rt_pairs: RowChoices
     restore: np.ndarray
 
     @classmethod
@@ -55,16 +71,17 @@ class TrialSplit:
         rows = np.arange(len(rt)) if row_of_trial is None else np.asarray(row_of_trial)
         missing = np.isnan(rt)
         with_rt, without_rt = np.flatnonzero(~missing), np.flatnonzero(missing)
-        pairs = np.stack([rows[without_rt], choice[without_rt]], axis=1).reshape(-1, 2)
-        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
         return cls(
             with_rt=with_rt,
             rows_with_rt=rows[with_rt],
-            choice_rows=unique[:, 0].astype(np.int64),
-            choice_values=unique[:, 1].astype(float),
-            choice_of_trial=np.ravel(inverse),
+            rt_pairs=RowChoices.of(rows[with_rt], choice[with_rt]),
+            no_rt_pairs=RowChoices.of(rows[without_rt], choice[without_rt]),
             restore=np.argsort(np.concatenate([with_rt, without_rt])),
         )
+
+
+def _pair_logp(source, theta: Any, pairs: RowChoices, dtype, xp: ModuleType) -> Any:
+    return source.choice_logp_xp(theta[pairs.rows], pairs.choices.astype(dtype), xp)
 
 
 def trial_logp(
@@ -75,21 +92,29 @@ def trial_logp(
     choice: np.ndarray,
     split: TrialSplit,
     xp: ModuleType,
+    normalize: bool = False,
 ) -> Any:
     """Log-likelihood of each trial; ``theta`` has one row per parameter row (see `TrialSplit`).
 
-    ``rt`` and ``choice`` are the observed data (constants).
+    ``rt`` and ``choice`` are the observed data (constants). ``normalize``: the density of a
+    trial with an rt is rescaled per choice to the choice source's probability,
+    ``logp(rt, c) - log mass(c) + log P(c)``, so that the choice probabilities come from the
+    choice source (a CPN) and only the rt shape from the density (a LAN, `Network.log_mass_xp`).
     """
     parts = []
     if len(split.with_rt):
         idx = split.with_rt
-        parts.append(
-            density.logp_xp(theta[split.rows_with_rt], rt[idx], choice[idx].astype(rt.dtype), xp)
+        with_rt = density.logp_xp(
+            theta[split.rows_with_rt], rt[idx], choice[idx].astype(rt.dtype), xp
         )
-    if len(split.choice_rows):
-        per_pair = choice_source.choice_logp_xp(
-            theta[split.choice_rows], split.choice_values.astype(rt.dtype), xp
-        )
-        parts.append(per_pair[split.choice_of_trial])
+        if normalize:
+            pairs = split.rt_pairs
+            log_mass = density.log_mass_xp(theta[pairs.rows], pairs.choices.astype(rt.dtype), xp)
+            log_prob = _pair_logp(choice_source, theta, pairs, rt.dtype, xp)
+            with_rt = with_rt + (log_prob - log_mass)[pairs.of_trial]
+        parts.append(with_rt)
+    if len(split.no_rt_pairs.rows):
+        pairs = split.no_rt_pairs
+        parts.append(_pair_logp(choice_source, theta, pairs, rt.dtype, xp)[pairs.of_trial])
     joined = parts[0] if len(parts) == 1 else xp.concatenate(parts)
     return joined[split.restore]

@@ -19,7 +19,8 @@ from ssmlan.models import get_model
 from ssmlan.networks.network import KINDS, Network
 
 #: 2: the LAN's inputs are the parameters except t, log(rt - t) and the choice.
-FORMAT_VERSION = 2
+#: 3: weights of one or more ensemble members (``member{m}_layer{i}_kernel``).
+FORMAT_VERSION = 3
 SUFFIX = ".npz"
 
 
@@ -50,16 +51,18 @@ def save_network(net: Network, path: Path | str) -> Path:
             "param_names": list(net.spec.param_names),
             "box": {p.name: [p.lower, p.upper] for p in net.spec.params},
             "activation": net.activation,
-            "hidden": [int(k.shape[1]) for k, _ in net.layers[:-1]],
+            "hidden": [int(k.shape[1]) for k, _ in net.members[0][:-1]],
+            "members": len(net.members),
         }
     )
     arrays = {
         "input_offset": np.asarray(net.input_offset, np.float32),
         "input_scale": np.asarray(net.input_scale, np.float32),
     }
-    for i, (kernel, bias) in enumerate(net.layers):
-        arrays[f"layer{i}_kernel"] = np.asarray(kernel, np.float32)
-        arrays[f"layer{i}_bias"] = np.asarray(bias, np.float32)
+    for m, layers in enumerate(net.members):
+        for i, (kernel, bias) in enumerate(layers):
+            arrays[f"member{m}_layer{i}_kernel"] = np.asarray(kernel, np.float32)
+            arrays[f"member{m}_layer{i}_bias"] = np.asarray(bias, np.float32)
     meta_json = json.dumps(meta, sort_keys=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -126,12 +129,18 @@ def load_network(name_or_path: str | Path, kind: str | None = None) -> Network:
         )
     if meta["kind"] not in KINDS or (kind is not None and meta["kind"] != kind):
         raise NetworkFileError(f"{path} holds a {meta['kind']!r} network, not {kind!r}.")
-    n_layers = sum(1 for k in arrays if k.endswith("_kernel"))
-    layers = tuple((arrays[f"layer{i}_kernel"], arrays[f"layer{i}_bias"]) for i in range(n_layers))
+    n_layers = len(meta["hidden"]) + 1
+    members = tuple(
+        tuple(
+            (arrays[f"member{m}_layer{i}_kernel"], arrays[f"member{m}_layer{i}_bias"])
+            for i in range(n_layers)
+        )
+        for m in range(meta["members"])
+    )
     return Network(
         spec=spec,
         kind=meta["kind"],
-        layers=layers,
+        members=members,
         activation=meta["activation"],
         input_offset=arrays["input_offset"],
         input_scale=arrays["input_scale"],

@@ -11,6 +11,7 @@ the shift exact and leaves the network one dimension fewer to learn. CPN:
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -26,6 +27,23 @@ KINDS = ("lan", "cpn")
 #: registry's boxes is at the floor there.
 MIN_DECISION_TIME = 1e-4
 SHIFT_PARAM = "t"
+#: The LAN's mass per choice is integrated over ``u = log(rt - t)`` from `MIN_DECISION_TIME`
+#: to `MASS_HORIZON` seconds by Gauss-Legendre. The number of nodes is chosen per network when
+#: it is trained (`calibrate_mass_nodes`, stored as ``mass_nodes`` in its metadata): 64 suffice
+#: for the ddm, whose densities are wide in log time; the angle model's collapsing bounds make
+#: narrow ones that need more.
+MASS_HORIZON = 100.0
+MASS_NODE_CHOICES = (64, 128, 256, 512)
+#: Largest accepted change of a mass (probability units) when the node count doubles.
+MASS_TOLERANCE = 1e-3
+
+
+def mass_rule(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes in ``u = log(rt - t)`` and log weights including ``du = drt / rt``."""
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    lo, hi = np.log(MIN_DECISION_TIME), np.log(MASS_HORIZON)
+    u = lo + (x + 1.0) / 2.0 * (hi - lo)
+    return u.astype(np.float32), (np.log(w * (hi - lo) / 2.0) + u).astype(np.float32)
 
 
 def lan_features(spec: ModelSpec, theta: Any, rt: Any, choice: Any, xp: ModuleType = np) -> Any:
@@ -58,11 +76,16 @@ def check_in_box(spec: ModelSpec, theta: np.ndarray) -> None:
 
 @dataclass(frozen=True)
 class Network:
-    """A trained network; build with `ssmlan.networks.load_network`."""
+    """A trained network; build with `ssmlan.networks.load_network`.
+
+    ``members``: the weights of one MLP or of an ensemble of MLPs trained alike from different
+    seeds; the output is the members' mean (their errors are partly independent, so it is
+    more accurate than any one of them).
+    """
 
     spec: ModelSpec
     kind: str
-    layers: Layers
+    members: tuple[Layers, ...]
     activation: str
     input_offset: np.ndarray
     input_scale: np.ndarray
@@ -74,10 +97,11 @@ class Network:
         Computed in float32, the precision the network was trained in (float64 inputs, as PyMC
         passes them, would double the cost for no gain in accuracy).
         """
-        features = features.astype("float32")
-        return forward(
-            self.layers, (features - self.input_offset) / self.input_scale, self.activation, xp
-        )
+        scaled = (features.astype("float32") - self.input_offset) / self.input_scale
+        total = forward(self.members[0], scaled, self.activation, xp)
+        for layers in self.members[1:]:
+            total = total + forward(layers, scaled, self.activation, xp)
+        return total / len(self.members) if len(self.members) > 1 else total
 
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
         """LAN log-likelihood per trial; ``theta`` is ``(n_trials, n_params)``."""
@@ -85,6 +109,31 @@ class Network:
         out = xp.maximum(self.raw(features, xp), LOG_DENSITY_FLOOR)
         t = theta[:, self.spec.param_names.index(SHIFT_PARAM)]
         return xp.where(rt > t, out, -np.inf)
+
+    def log_mass_xp(self, theta: Any, choice: Any, xp: ModuleType, nodes: int = 0) -> Any:
+        """LAN: ``log ∫ exp(logp(rt, choice)) drt`` per row of ``theta`` (``choice`` per row).
+
+        The exact density's mass is ``P(choice)``; the LAN's is off by its approximation error.
+        ``t`` only shifts the density, so the mass does not depend on it. ``nodes``: of the
+        quadrature (default: the network's calibrated ``mass_nodes``).
+        """
+        u, log_weight = mass_rule(nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0]))
+        rows, nodes = theta.shape[0], len(u)
+        shift = self.spec.param_names.index(SHIFT_PARAM)
+        others = xp.concatenate([theta[:, :shift], theta[:, shift + 1 :]], axis=1)
+        width = self.spec.n_params + 1
+        features = xp.concatenate(
+            [
+                xp.broadcast_to(others[:, None, :], (rows, nodes, width - 2)),
+                xp.broadcast_to(u[None, :, None], (rows, nodes, 1)),
+                xp.broadcast_to(choice[:, None, None], (rows, nodes, 1)),
+            ],
+            axis=2,
+        )
+        flat = self.raw(xp.reshape(features, (-1, width)), xp)
+        log_terms = xp.reshape(xp.maximum(flat, LOG_DENSITY_FLOOR), (-1, nodes)) + log_weight
+        peak = xp.max(log_terms, axis=1)
+        return peak + xp.log(xp.sum(xp.exp(log_terms - peak[:, None]), axis=1))
 
     def choice_logp_xp(self, theta: Any, choice: Any, xp: ModuleType) -> Any:
         """CPN log P(choice) per row, stable for large logits (log-sigmoid)."""
@@ -125,3 +174,20 @@ class Network:
     def _require(self, kind: str) -> None:
         if self.kind != kind:
             raise TypeError(f"This is a {self.kind.upper()}; the call needs a {kind.upper()}.")
+
+
+def calibrate_mass_nodes(net: Network, n_points: int = 200, seed: int = 0) -> int:
+    """Fewest quadrature nodes (of `MASS_NODE_CHOICES`) whose LAN masses change by at most
+    `MASS_TOLERANCE` when the nodes double, on ``n_points`` parameter sets drawn in the box
+    (both choices). The largest choice if none does."""
+    spec = net.spec
+    rng = np.random.default_rng(seed)
+    theta = (spec.lower + (spec.upper - spec.lower) * rng.random((n_points, spec.n_params))).astype(
+        np.float32
+    )
+    choices = np.where(np.arange(n_points) % 2 == 0, 1.0, -1.0).astype(np.float32)
+    masses = {n: np.exp(net.log_mass_xp(theta, choices, np, nodes=n)) for n in MASS_NODE_CHOICES}
+    for coarse, fine in itertools.pairwise(MASS_NODE_CHOICES):
+        if np.max(np.abs(masses[coarse] - masses[fine])) <= MASS_TOLERANCE:
+            return coarse
+    return MASS_NODE_CHOICES[-1]

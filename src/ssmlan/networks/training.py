@@ -4,6 +4,7 @@ early stopping, a checkpoint every epoch and resume after a kill, seeded through
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import asdict, dataclass
@@ -19,7 +20,13 @@ from ssmlan import __version__
 from ssmlan.models import ModelSpec, get_model
 from ssmlan.networks.mlp import ACTIVATIONS, MLP, export_layers
 from ssmlan.networks.model_file import FORMAT_VERSION, save_network
-from ssmlan.networks.network import KINDS, SHIFT_PARAM, Network, lan_features
+from ssmlan.networks.network import (
+    KINDS,
+    SHIFT_PARAM,
+    Network,
+    calibrate_mass_nodes,
+    lan_features,
+)
 from ssmlan.training_data.storage import read_dataset, read_manifest
 
 NETWORK_FILE = "network.npz"
@@ -40,13 +47,14 @@ class TrainConfig:
     patience: int = 6
     val_fraction: float = 0.1
     seed: int = 0
+    members: int = 1
 
     def __post_init__(self) -> None:
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}; got {self.activation!r}.")
         if not self.hidden or min(self.hidden) <= 0:
             raise ValueError(f"hidden must list positive layer sizes; got {self.hidden!r}.")
-        for name in ("batch_size", "epochs", "patience"):
+        for name in ("batch_size", "epochs", "patience", "members"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive; got {getattr(self, name)!r}.")
         if not 0.0 < self.val_fraction < 0.5:
@@ -119,39 +127,31 @@ def _load_checkpoint(path: Path, template: tuple) -> tuple[tuple, dict]:
     return jax.tree_util.tree_unflatten(treedef, leaves), info
 
 
-def train(
-    data_folder: Path | str,
+@dataclass(frozen=True)
+class _Split:
+    """Training and validation rows (validation: whole parameter sets), inputs scaled."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: jnp.ndarray
+    y_val: jnp.ndarray
+
+
+def _train_member(
+    member: int,
+    split: _Split,
     kind: str,
-    out: Path | str,
-    config: TrainConfig = TrainConfig(),
-    progress: bool = True,
-) -> Network:
-    """Train a ``kind`` network ("lan" or "cpn") on a data set; writes ``out/network.npz``.
-
-    Rerunning with the same arguments after an interruption resumes from ``out/checkpoint.npz``.
-    """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be 'lan' or 'cpn'; got {kind!r}.")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    manifest = read_manifest(data_folder)
-    spec = get_model(manifest["config"]["model"])
-    data, shards = read_dataset(data_folder)
-    x, y, set_id = _arrays(data, kind, spec)
-    rng = np.random.default_rng(config.seed)
-    n_sets = int(set_id.max()) + 1
-    val_sets = rng.permutation(n_sets)[: max(1, round(config.val_fraction * n_sets))]
-    is_val = np.isin(set_id, val_sets)
-    x_train, y_train, x_val, y_val = x[~is_val], y[~is_val], x[is_val], y[is_val]
-    if len(x_train) < config.batch_size:
-        raise ValueError(
-            f"{len(x_train)} training rows is fewer than one batch "
-            f"({config.batch_size}); lower batch_size or generate more data."
-        )
-
-    offset, scale = _input_scaling(spec, kind, x)
+    config: TrainConfig,
+    checkpoint: Path,
+    fingerprint: dict,
+    label: str,
+    progress: bool,
+) -> tuple[dict, dict]:
+    """Train ensemble member ``member`` (init and batch order seeded by ``seed + member``);
+    resumes from ``checkpoint``. Returns the parameters of its best epoch and its history."""
+    seed = config.seed + member
     model = MLP(hidden=tuple(config.hidden), activation=config.activation)
-    n_batches = len(x_train) // config.batch_size
+    n_batches = len(split.x_train) // config.batch_size
     total_steps = config.epochs * n_batches
     warmup_steps = min(int(config.warmup_epochs * n_batches), total_steps - 1)
     schedule = optax.warmup_cosine_decay_schedule(
@@ -162,7 +162,7 @@ def train(
         config.learning_rate * config.final_lr_fraction,
     )
     optimizer = optax.adam(schedule)
-    params = model.init(jax.random.key(config.seed), jnp.zeros((1, x.shape[1])))
+    params = model.init(jax.random.key(seed), jnp.zeros((1, split.x_train.shape[1])))
     opt_state = optimizer.init(params)
     loss = _loss_fn(kind)
 
@@ -178,16 +178,6 @@ def train(
         return params, opt_state, values.mean()
 
     evaluate = jax.jit(lambda params, xv, yv: loss(params, model, xv, yv))
-    x_val_scaled = jnp.asarray((x_val - offset) / scale)
-    y_val = jnp.asarray(y_val)
-
-    checkpoint = out / CHECKPOINT_FILE
-    fingerprint = {
-        "data": manifest["fingerprint"],
-        "kind": kind,
-        "config": asdict(config),
-        "network_format": FORMAT_VERSION,  # a new input layout must not resume old weights
-    }
     info = {
         "epoch": 0,
         "best_val": float("inf"),
@@ -209,22 +199,18 @@ def train(
         info = saved
 
     bar = tqdm(
-        total=config.epochs,
-        initial=info["epoch"],
-        unit="epoch",
-        disable=not progress,
-        desc=f"train {spec.name} {kind}",
+        total=config.epochs, initial=info["epoch"], unit="epoch", disable=not progress, desc=label
     )
     while info["epoch"] < config.epochs and info["stale"] < config.patience:
         start = time.perf_counter()
-        perm = np.random.default_rng([config.seed, info["epoch"]]).permutation(len(x_train))
+        perm = np.random.default_rng([seed, info["epoch"]]).permutation(len(split.x_train))
         used = perm[: n_batches * config.batch_size]
-        xb = ((x_train[used] - offset) / scale).reshape(n_batches, config.batch_size, -1)
-        yb = y_train[used].reshape(n_batches, config.batch_size)
+        xb = split.x_train[used].reshape(n_batches, config.batch_size, -1)
+        yb = split.y_train[used].reshape(n_batches, config.batch_size)
         params, opt_state, train_loss = run_epoch(
             params, opt_state, jnp.asarray(xb), jnp.asarray(yb)
         )
-        val_loss = float(evaluate(params, x_val_scaled, y_val))
+        val_loss = float(evaluate(params, split.x_val, split.y_val))
         seconds = time.perf_counter() - start
         info["epoch"] += 1
         info["train_seconds"] += seconds
@@ -246,7 +232,77 @@ def train(
             rows_per_s=f"{len(used) / seconds:,.0f}",
         )
     bar.close()
+    return best_params, info
 
+
+def _checkpoint_path(out: Path, member: int, members: int) -> Path:
+    return out / (CHECKPOINT_FILE if members == 1 else f"checkpoint-member{member}.npz")
+
+
+def train(
+    data_folder: Path | str,
+    kind: str,
+    out: Path | str,
+    config: TrainConfig = TrainConfig(),
+    progress: bool = True,
+) -> Network:
+    """Train a ``kind`` network ("lan" or "cpn") on a data set; writes ``out/network.npz``.
+
+    ``config.members`` > 1 trains an ensemble, one member after another, on the same
+    training/validation split. Rerunning with the same arguments after an interruption resumes
+    from the checkpoints in ``out``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be 'lan' or 'cpn'; got {kind!r}.")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(data_folder)
+    spec = get_model(manifest["config"]["model"])
+    data, shards = read_dataset(data_folder)
+    x, y, set_id = _arrays(data, kind, spec)
+    rng = np.random.default_rng(config.seed)
+    n_sets = int(set_id.max()) + 1
+    val_sets = rng.permutation(n_sets)[: max(1, round(config.val_fraction * n_sets))]
+    is_val = np.isin(set_id, val_sets)
+    if (~is_val).sum() < config.batch_size:
+        raise ValueError(
+            f"{(~is_val).sum()} training rows is fewer than one batch "
+            f"({config.batch_size}); lower batch_size or generate more data."
+        )
+    offset, scale = _input_scaling(spec, kind, x)
+    scaled = ((x - offset) / scale).astype(np.float32)
+    split = _Split(scaled[~is_val], y[~is_val], jnp.asarray(scaled[is_val]), jnp.asarray(y[is_val]))
+    fingerprint = {
+        "data": manifest["fingerprint"],
+        "kind": kind,
+        "config": asdict(config),
+        "network_format": FORMAT_VERSION,  # a new input layout must not resume old weights
+    }
+    trained = []
+    for member in range(config.members):
+        label = f"train {spec.name} {kind}" + (
+            f" {member + 1}/{config.members}" if config.members > 1 else ""
+        )
+        checkpoint = _checkpoint_path(out, member, config.members)
+        trained.append(
+            _train_member(member, split, kind, config, checkpoint, fingerprint, label, progress)
+        )
+    members = tuple(export_layers(params) for params, _ in trained)
+    net = Network(
+        spec=spec,
+        kind=kind,
+        members=members,
+        activation=config.activation,
+        input_offset=offset,
+        input_scale=scale,
+    )
+    val_pred = net.raw(np.asarray(x[is_val]), jnp)
+    ensemble_val = float(
+        optax.huber_loss(val_pred, split.y_val, delta=1.0).mean()
+        if kind == "lan"
+        else optax.sigmoid_binary_cross_entropy(val_pred, split.y_val).mean()
+    )
+    infos = [info for _, info in trained]
     meta = {
         "ssmlan_version": __version__,
         "output": "log-likelihood (floored at log(1e-7))"
@@ -257,12 +313,14 @@ def train(
         else list(spec.param_names),
         "train_config": asdict(config),
         "training": {
-            "epochs_run": info["epoch"],
-            "best_val_loss": info["best_val"],
-            "history": info["history"],
-            "wall_seconds": round(info["train_seconds"], 1),
-            "n_train_rows": len(x_train),
-            "n_val_rows": len(x_val),
+            "best_val_loss": ensemble_val,
+            "members": [
+                {"epochs_run": i["epoch"], "best_val_loss": i["best_val"], "history": i["history"]}
+                for i in infos
+            ],
+            "wall_seconds": round(sum(i["train_seconds"] for i in infos), 1),
+            "n_train_rows": len(split.x_train),
+            "n_val_rows": len(split.y_val),
         },
         "data": {
             "folder": Path(data_folder).name,
@@ -273,14 +331,8 @@ def train(
             "generation_compute_seconds": round(sum(s["compute_seconds"] for s in shards), 1),
         },
     }
-    net = Network(
-        spec=spec,
-        kind=kind,
-        layers=export_layers(best_params),
-        activation=config.activation,
-        input_offset=offset,
-        input_scale=scale,
-        meta=meta,
-    )
+    if kind == "lan":
+        meta["mass_nodes"] = calibrate_mass_nodes(net)
+    net = dataclasses.replace(net, meta=meta)
     save_network(net, out / NETWORK_FILE)
     return net

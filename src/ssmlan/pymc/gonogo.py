@@ -64,6 +64,7 @@ def gonogo_model(
     lan=None,
     cpn=None,
     withheld: str = "model",
+    normalize: bool = True,
 ) -> pm.Model:
     """The tutorial's model for a data frame with columns rt, choice, condition.
 
@@ -100,6 +101,7 @@ def gonogo_model(
             route=route,
             lan=lan,
             cpn=cpn,
+            normalize=normalize,
         )
     return model
 

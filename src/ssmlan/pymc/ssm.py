@@ -1,10 +1,11 @@
 """`SSM`: an SSM likelihood as an observed variable in any PyMC model.
 
-The likelihood is the LAN (trials with an rt) plus the CPN (trials without one, rt = NaN), or
-the analytic DDM. Two routes build it: ``route="pytensor"`` writes the MLP as a PyTensor graph
-with the weights as constants; ``route="jax"`` wraps the same function, written for JAX, as a
-PyTensor Op with a gradient and JAX dispatch (`pytensor.wrap_jax`). Parameters may be scalars or
-per-trial vectors, so conditions, regressions and hierarchies are plain PyMC.
+The likelihood is the LAN (trials with an rt; by default rescaled per choice to the CPN's choice
+probability) plus the CPN (trials without one, rt = NaN), or the analytic DDM. Two routes build
+it: ``route="pytensor"`` writes the MLP as a PyTensor graph with the weights as constants;
+``route="jax"`` wraps the same function, written for JAX, as a PyTensor Op with a gradient and
+JAX dispatch (`pytensor.wrap_jax`). Parameters may be scalars or per-trial vectors, so
+conditions, regressions and hierarchies are plain PyMC.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def SSM(
     lan: Network | None = None,
     cpn: Network | None = None,
     check_box: bool = True,
+    normalize: bool = True,
     **params,
 ) -> pt.TensorVariable:
     """Observed (rt, choice) trials of ``model`` with parameters ``params`` (by name).
@@ -122,6 +124,12 @@ def SSM(
     boundary separation (ssm-simulators convention). With network likelihoods the priors must
     stay inside the training box (checked by prior draws unless ``check_box=False``).
     Must be called inside a ``pm.Model`` context.
+
+    ``normalize`` (network likelihood): each choice's LAN density is rescaled to the CPN's
+    probability of that choice, so choice probabilities come from the CPN and only the rt
+    shape from the LAN. The LAN's own mass per choice is off by up to ~0.03, which over
+    hundreds of trials biases the posterior; this costs one 64-node integral per distinct
+    (parameter row, choice) pair. ``normalize=False`` uses the LAN as it is.
 
     Trials whose parameters are the same expression of the same inputs (found from two prior
     draws) share one parameter row, so e.g. a Go/NoGo CPN term is evaluated once per
@@ -142,7 +150,9 @@ def SSM(
     n = len(data)
     row_of_trial, first_trial = parameter_rows([params[p] for p in spec.param_names], n)
     split = TrialSplit.of(rt, choice, row_of_trial)
-    density, choice_source = _sources(spec, likelihood, lan, cpn, len(split.choice_rows) > 0)
+    normalize = normalize and likelihood == "network"
+    needs_cpn = normalize or len(split.no_rt_pairs.rows) > 0
+    density, choice_source = _sources(spec, likelihood, lan, cpn, needs_cpn)
     if likelihood == "network" and check_box:
         check_priors_in_box(spec, params)
     if route == "jax":
@@ -154,13 +164,13 @@ def SSM(
 
         @wrap_jax
         def jax_logp(theta):
-            return trial_logp(density, choice_source, theta, rt_j, choice_j, split, jnp)
+            return trial_logp(density, choice_source, theta, rt_j, choice_j, split, jnp, normalize)
 
     def logp(value, *theta_params):
         theta = pt.stack([pt.broadcast_to(p, (n,)) for p in theta_params], axis=1)[first_trial]
         if route == "jax":
             return jax_logp(theta)
-        return trial_logp(density, choice_source, theta, rt, choice, split, pt)
+        return trial_logp(density, choice_source, theta, rt, choice, split, pt, normalize)
 
     _suggest_t_start(params["t"], rt, spec.param("t"))
     dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]

@@ -26,8 +26,9 @@ from ssmlan.training_data.kde_labels import kde_log_density
 from ssmlan.training_data.parameters import defect_reasons, sample_parameters, tally
 from ssmlan.training_data.storage import finished_shards, open_dataset, write_shard
 
-#: Lowest rt of the "below the non-decision time" label points (s).
-NEGATIVE_RT_LOW = -1.0
+#: Shortest decision time (rt minus the smallest possible rt) of the "fast" label points (s):
+#: the LAN's input ``log(rt - t)`` is clipped there (`ssmlan.networks.network`).
+FAST_DECISION_LOW = 1e-4
 
 
 def smallest_rt(spec, theta: np.ndarray) -> np.ndarray:
@@ -41,18 +42,18 @@ def smallest_rt(spec, theta: np.ndarray) -> np.ndarray:
 def _label_points(rng, rt, choice, shift, config, choices) -> tuple[np.ndarray, np.ndarray]:
     n_sim = round(config.frac_simulated * config.n_labels)
     n_uniform = round(config.frac_uniform * config.n_labels)
-    n_below = config.n_labels - n_sim - n_uniform
+    n_fast = config.n_labels - n_sim - n_uniform
     decided = np.flatnonzero(np.isfinite(rt))
     picks = decided[rng.integers(0, len(decided), n_sim)]
     points_rt = np.concatenate(
         [
             rt[picks],
             rng.uniform(0.0, config.max_t, n_uniform),
-            rng.uniform(NEGATIVE_RT_LOW, max(shift, 0.0), n_below),
+            shift + np.exp(rng.uniform(np.log(FAST_DECISION_LOW), np.log(config.max_t), n_fast)),
         ]
     )
     points_choice = np.concatenate(
-        [choice[picks], rng.choice(np.asarray(choices), n_uniform + n_below)]
+        [choice[picks], rng.choice(np.asarray(choices), n_uniform + n_fast)]
     )
     return points_rt, points_choice
 
@@ -81,7 +82,15 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
     for k in np.flatnonzero(keep):
         rt, choice = _label_points(rng, sims.rt[k], sims.choice[k], shifts[k], config, spec.choices)
         labels.append(
-            kde_log_density(sims.rt[k], sims.choice[k], rt, choice, shifts[k], spec.choices)
+            kde_log_density(
+                sims.rt[k],
+                sims.choice[k],
+                rt,
+                choice,
+                shifts[k],
+                spec.choices,
+                config.bandwidth_scale,
+            )
         )
         features.append(np.column_stack([np.tile(theta[k], (len(rt), 1)), rt, choice]))
     counts = np.stack([(sims.choice[keep] == c).sum(axis=1) for c in spec.choices], axis=1)

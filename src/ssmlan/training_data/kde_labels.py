@@ -22,11 +22,12 @@ MIN_CHOICE_COUNT = 10
 _GRID = 4096
 
 
-def silverman_bandwidth(y: np.ndarray) -> float:
-    """Silverman's rule, ``0.9 min(sd, IQR / 1.34) n^(-1/5)``, floored at `MIN_BANDWIDTH`."""
+def silverman_bandwidth(y: np.ndarray, scale: float = 1.0) -> float:
+    """``scale`` times Silverman's rule, ``0.9 min(sd, IQR / 1.34) n^(-1/5)``, floored at
+    `MIN_BANDWIDTH`."""
     q75, q25 = np.percentile(y, [75, 25])
     spread = min(np.std(y), (q75 - q25) / 1.34) or np.std(y)
-    return max(0.9 * spread * len(y) ** -0.2, MIN_BANDWIDTH)
+    return max(scale * 0.9 * spread * len(y) ** -0.2, MIN_BANDWIDTH)
 
 
 def _binned_kde(y: np.ndarray, bandwidth: float, points: np.ndarray) -> np.ndarray:
@@ -55,11 +56,13 @@ def kde_log_density(
     choice: np.ndarray,
     shift: float,
     choices: tuple[int, ...],
+    bandwidth_scale: float = 1.0,
 ) -> np.ndarray:
     """Log density of ``(rt, choice)`` points from simulations; floored at the label floor.
 
     ``rt_sims``/``choice_sims``: one set's simulations (undecided trials, rt = inf, are ignored
     but count in the choice proportions' denominator). ``shift``: smallest possible rt.
+    ``bandwidth_scale``: multiple of Silverman's bandwidth.
     """
     decided = np.isfinite(rt_sims)
     n_total = len(rt_sims)
@@ -71,7 +74,7 @@ def kde_log_density(
             continue
         y_sims = np.log(np.maximum(sims - shift, 1e-12))
         y = np.log(rt[at] - shift)
-        density_y = _binned_kde(y_sims, silverman_bandwidth(y_sims), y)
+        density_y = _binned_kde(y_sims, silverman_bandwidth(y_sims, bandwidth_scale), y)
         with np.errstate(divide="ignore"):
             log_density = np.log(len(sims) / n_total) + np.log(density_y) - y
         labels[at] = np.maximum(log_density, LOG_DENSITY_FLOOR)

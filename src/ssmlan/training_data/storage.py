@@ -18,7 +18,9 @@ import numpy as np
 
 from ssmlan.training_data.config import GeneratorConfig
 
-FORMAT_VERSION = 1
+#: 2: the last share of LAN label points are fast decision times (1: below the non-decision
+#: time, which training drops).
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 SHARD_KEYS = ("theta", "lan_features", "lan_labels", "cpn_probs", "cpn_counts")
 

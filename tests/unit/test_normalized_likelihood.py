@@ -1,0 +1,94 @@
+"""The LAN's mass per choice, and the likelihood rescaled to the CPN's choice probabilities."""
+
+import jax.numpy as jnp
+import numpy as np
+import pytensor.tensor as pt
+import pytest
+
+from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
+from ssmlan.models import get_model
+from ssmlan.networks import load_network
+from ssmlan.networks.network import mass_rule
+from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
+
+SPEC = get_model("ddm")
+
+
+def _box_points(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    corners = np.array(list(np.ndindex(*(2,) * SPEC.n_params)), dtype=float)
+    unit = np.concatenate([rng.uniform(size=(n, SPEC.n_params)), corners])
+    return SPEC.lower + (SPEC.upper - SPEC.lower) * unit
+
+
+@pytest.fixture(scope="module")
+def lan():
+    return load_network("ddm", "lan")
+
+
+@pytest.fixture(scope="module")
+def cpn():
+    return load_network("ddm", "cpn")
+
+
+def test_mass_rule_integrates_the_analytic_density_to_the_choice_probability():
+    u, log_weight = mass_rule(64)
+    theta = _box_points(200, seed=0)
+    for c in (-1.0, 1.0):
+        args = {name: theta[:, j, None] for j, name in enumerate(SPEC.param_names)}
+        args["t"] = 0.0
+        logp = SPEC.analytic_logp(np.exp(u)[None, :], c, **args, xp=np)
+        mass = np.exp(logp + log_weight).sum(axis=1)
+        prob = np.exp(SPEC.analytic_choice_logp(c, **args, xp=np)).ravel()
+        # 64 Gauss-Legendre nodes in log(rt - t): float32 nodes, exact to ~1e-6 over the box.
+        np.testing.assert_allclose(mass, prob, rtol=1e-5, atol=1e-6)
+
+
+def test_lan_mass_is_close_to_the_choice_probability_in_every_namespace(lan):
+    theta = _box_points(300, seed=1).astype(np.float32)
+    choice = np.where(np.arange(len(theta)) % 2 == 0, 1.0, -1.0).astype(np.float32)
+    log_mass = lan.log_mass_xp(theta, choice, np)
+    args = {name: theta[:, j].astype(float) for j, name in enumerate(SPEC.param_names)}
+    prob = np.exp(SPEC.analytic_choice_logp(choice.astype(float), **args, xp=np))
+    assert np.max(np.abs(np.exp(log_mass) - prob)) < 0.05  # the LAN's own mass error
+    np.testing.assert_allclose(
+        lan.log_mass_xp(jnp.asarray(theta), jnp.asarray(choice), jnp),
+        log_mass,
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    x, c = pt.matrix("x"), pt.vector("c")
+    symbolic = lan.log_mass_xp(x, c, pt).eval({x: theta.astype(float), c: choice.astype(float)})
+    np.testing.assert_allclose(symbolic, log_mass, rtol=1e-5, atol=1e-5)
+
+
+def test_normalized_density_integrates_to_the_cpn_probability(lan, cpn):
+    theta = np.array([0.8, 1.2, 0.4, 0.3])
+    u = np.linspace(np.log(1e-4), np.log(100.0), 20001)
+    rt = theta[3] + np.exp(u)
+    for c in (-1.0, 1.0):
+        choice = np.full(len(rt), c)
+        split = TrialSplit.of(rt, choice, np.zeros(len(rt), dtype=int))
+        logp = trial_logp(lan, cpn, theta[None, :], rt, choice, split, np, normalize=True)
+        mass = np.trapezoid(np.exp(logp.astype(float) + u), u)
+        prob = float(np.exp(cpn.choice_logp_xp(theta[None, :], np.array([c]), np)[0]))
+        assert mass == pytest.approx(prob, abs=1e-3)
+
+
+def test_ssm_rescales_each_condition_and_choice_once(lan, cpn):
+    data = simulate_gonogo(60, v=1.0, a=1.2, t=0.3, seed=4)
+    values = {"v": 0.9, "a": 1.3, "t": 0.25}
+    logps = {}
+    for normalize in (False, True):
+        model = gonogo_model(data, normalize=normalize)
+        point = model.initial_point()
+        for name, value in values.items():
+            lo, hi = {"v": (-3, 3), "a": (0.3, 2.5), "t": (0, 2)}[name]
+            point[f"{name}_interval__"] = np.log((value - lo) / (hi - value))
+        logps[normalize] = float(model.compile_logp(vars=model.observed_RVs, jacobian=False)(point))
+    pressed = data["choice"].to_numpy() == 1
+    drift = np.where(data["condition"] == "nogo", -values["v"], values["v"])[pressed]
+    theta = np.column_stack([drift, np.full((len(drift), 3), [values["a"], 0.5, values["t"]])])
+    ones = np.ones(len(drift))
+    rescale = cpn.choice_logp_xp(theta, ones, np) - lan.log_mass_xp(theta, ones, np)
+    assert logps[True] - logps[False] == pytest.approx(float(rescale.sum()), abs=1e-3)
