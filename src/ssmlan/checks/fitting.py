@@ -23,6 +23,8 @@ from ssmlan.simulate import simulate
 #: True parameters are drawn in this central share of each side of the training box.
 INNER_BOX = 0.8
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: Finished fits of a running check, in its output folder; removed when the report is written.
+JOURNAL = "fits.partial.jsonl"
 
 
 def draw_truth(model: str, index: int, seed: int, share: float = INNER_BOX) -> np.ndarray:
@@ -122,21 +124,62 @@ def run_fits(
     progress: bool = True,
     lan: str | Path | None = None,
     extra: tuple = (),
+    journal: Path | str | None = None,
 ) -> list[dict]:
     """``fit_fn(model, index, n_trials, draws, tune, seed, lan, *extra)`` for every data set, in
     parallel (all local cores by default, or a Dask cluster), with a progress bar; sorted by
-    index. ``lan``: a network file to check instead of the shipped LAN."""
+    index. ``lan``: a network file to check instead of the shipped LAN.
+
+    ``journal``: a JSON-lines file each finished fit is appended to; a rerun with the same
+    settings skips the data sets already in it (resume after a kill).
+    """
     lan = None if lan is None else str(lan)
-    jobs = [(model, i, n_trials, draws, tune, seed, lan, *extra) for i in range(n_datasets)]
-    fits = []
-    bar = tqdm(total=n_datasets, unit="data set", disable=not progress, desc=desc)
+    settings = {
+        "fit": f"{fit_fn.__module__}.{fit_fn.__qualname__}",
+        "args": json.loads(
+            json.dumps([model, n_trials, draws, tune, seed, lan, *extra], default=str)
+        ),
+    }
+    done = read_journal(journal, settings) if journal is not None else {}
+    jobs = [
+        (model, i, n_trials, draws, tune, seed, lan, *extra)
+        for i in range(n_datasets)
+        if i not in done
+    ]
+    fits = [done[i] for i in range(n_datasets) if i in done]
+    bar = tqdm(
+        total=n_datasets, initial=len(fits), unit="data set", disable=not progress, desc=desc
+    )
     for _, result in map_unordered(
         fit_fn, jobs, n_workers=n_workers or os.cpu_count() or 1, scheduler=scheduler
     ):
         fits.append(result)
+        if journal is not None:
+            with open(journal, "a") as stream:
+                stream.write(json.dumps(result) + "\n")
         bar.update(1)
     bar.close()
     return sorted(fits, key=lambda f: f["index"])
+
+
+def read_journal(journal: Path | str, settings: dict) -> dict[int, dict]:
+    """Fits already in ``journal`` by index, when it was written with ``settings``; otherwise
+    (no file, other settings) a fresh journal headed by ``settings`` and no fits."""
+    journal = Path(journal)
+    if journal.exists():
+        lines = journal.read_text().splitlines()
+        if lines and json.loads(lines[0]) == settings:
+            fits = {}
+            for line in lines[1:]:
+                try:
+                    fit = json.loads(line)
+                except json.JSONDecodeError:  # a line cut short by the kill
+                    continue
+                fits[fit["index"]] = fit
+            return fits
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text(json.dumps(settings) + "\n")
+    return {}
 
 
 class FitOptions(TypedDict, total=False):
@@ -165,11 +208,22 @@ def run_check(
     extra: tuple = (),
     **options: Unpack[FitOptions],
 ) -> dict:
-    """A whole check: `run_fits`, then ``summarise(fits)``, then `write_report` with
-    ``plot(fits, summary)``; returns the summary."""
-    fits = run_fits(fit_fn, model, n_datasets, n_trials=n_trials, desc=desc, extra=extra, **options)
+    """A whole check: `run_fits` (journalled in ``out``, so a killed check resumes), then
+    ``summarise(fits)``, then `write_report` with ``plot(fits, summary)``; returns the summary."""
+    journal = Path(out) / JOURNAL
+    fits = run_fits(
+        fit_fn,
+        model,
+        n_datasets,
+        n_trials=n_trials,
+        desc=desc,
+        extra=extra,
+        journal=journal,
+        **options,
+    )
     summary = summarise(fits)
     write_report(out, summary, fits, plot(fits, summary), figure_name)
+    journal.unlink()
     return summary
 
 
