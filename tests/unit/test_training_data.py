@@ -180,6 +180,28 @@ def test_analytic_cpn_labels_for_the_ddm(tmp_path):
         GeneratorConfig("angle", cpn_labels="analytic")
 
 
+def test_cpn_labels_are_choice_proportions_among_decided_trials(tmp_path):
+    # max_t = 3 s leaves many slow ddm sets partly undecided; both label kinds see the same
+    # simulations (same seed), so they differ exactly by the share of decided trials.
+    settings = dict(SMALL, n_sims=2000, max_t=3.0)
+    by_kind = {}
+    for kind in ("decided", "empirical"):
+        generate(
+            GeneratorConfig("ddm", **settings, cpn_labels=kind),
+            tmp_path / kind,
+            n_workers=1,
+            progress=False,
+        )
+        by_kind[kind] = load_dataset(tmp_path / kind)
+    decided, empirical = by_kind["decided"], by_kind["empirical"]
+    np.testing.assert_array_equal(decided["theta"], empirical["theta"])
+    share = decided["cpn_counts"] / 2000
+    assert share.min() < 0.95  # some sets are partly undecided: the test can tell the kinds apart
+    np.testing.assert_allclose(decided["cpn_probs"].sum(axis=1), 1.0)
+    np.testing.assert_allclose(empirical["cpn_probs"], decided["cpn_probs"] * share[:, None])
+    assert GeneratorConfig("ddm").cpn_labels == "decided"
+
+
 def test_box_margin_widens_the_draws_within_each_domain():
     spec = ssmlan.get_model("ddm")
     lower, upper = widened_box(spec, 0.05)

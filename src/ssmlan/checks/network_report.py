@@ -7,12 +7,13 @@
   over the whole training box.
 * ddm CPN vs the closed-form choice probability on 10,000 sets in the box: max absolute error.
 * Models without an analytic density (LAN): on 50 sets in the box, the LAN density's mass per
-  choice vs the simulator's choice proportion (1e5 trials), and the Hellinger distance between
-  the LAN density and a simulation histogram against the distance between two independent
+  choice vs the simulator's choice proportion (1e5 trials; among decided trials for the rescaled
+  likelihood, whose choice probabilities are conditional on a response), and the Hellinger distance
+  between the LAN density and a simulation histogram against the distance between two independent
   simulations of the same size (the simulation's own noise).
 * Models without a closed-form choice probability (CPN): absolute error against the choice
-  proportion of 1e5 simulations on 200 sets (this includes the proportion's own noise, SE <=
-  0.0016).
+  proportion among the decided ones of 1e5 simulations on 200 sets (this includes the
+  proportion's own noise, SE <= 0.0016).
 
 Given the model's CPN too, a LAN's report adds the same numbers for the likelihood that
 inference uses by default: the LAN density rescaled per choice to the CPN's choice
@@ -106,7 +107,8 @@ def cpn_vs_reference(net: Network, n_sets: int, seed: int = 0) -> dict:
         reference, source = np.exp(spec.analytic_choice_logp(1, **by_name)), "closed form"
     else:
         sims = simulate(spec, theta, 100_000, seed=seed + 1)
-        reference, source = (sims.choice == 1).mean(axis=1), "1e5 simulations"
+        reference = (sims.choice == 1).sum(axis=1) / np.isfinite(sims.rt).sum(axis=1)
+        source = "1e5 simulations (proportion among decided trials)"
     error = np.abs(predicted - reference)
     return {
         "reference": source,
@@ -117,11 +119,10 @@ def cpn_vs_reference(net: Network, n_sets: int, seed: int = 0) -> dict:
 
 
 def _histogram(rt, choice, edges):
-    """Density per (choice, bin) of the signed rt, normalised over both choices."""
+    """Share per (choice, bin) of the signed rt among decided trials (both choices sum to 1)."""
     finite = np.isfinite(rt)
-    signed = np.where(finite, np.where(finite, rt, 0.0) * choice, np.inf)
-    counts, _ = np.histogram(signed, edges)
-    return counts / len(rt)
+    counts, _ = np.histogram(rt[finite] * choice[finite], edges)
+    return counts / finite.sum()
 
 
 def _coarse(histogram: np.ndarray) -> np.ndarray:
@@ -160,8 +161,11 @@ def lan_vs_simulation(
             logp = likelihood_logp(net, cpn, theta[k : k + 1], mid, choice, np.zeros(len(mid), int))
             net_mass.append(np.exp(logp) * width)
         net_bins = np.concatenate([net_mass[0][::-1], [0.0], net_mass[1]])
+        # A LAN's labels are densities over all simulations (undecided ones included); the
+        # rescaled likelihood's choice probabilities are conditional on a decision.
+        n_reference = len(decided) if cpn is not None else n_sims
         for c, mass in zip((-1, 1), net_mass, strict=True):
-            mass_errors.append(abs(mass.sum() - (a_sims.choice[k] == c).mean()))
+            mass_errors.append(abs(mass.sum() - (a_sims.choice[k] == c).sum() / n_reference))
         hist_a = _histogram(a_sims.rt[k], a_sims.choice[k], edges)
         hist_b = _histogram(b_sims.rt[k], b_sims.choice[k], edges)
 

@@ -94,7 +94,11 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
         )
         features.append(np.column_stack([np.tile(theta[k], (len(rt), 1)), rt, choice]))
     counts = np.stack([(sims.choice[keep] == c).sum(axis=1) for c in spec.choices], axis=1)
-    probs = counts / config.n_sims
+    n_decided = counts.sum(axis=1)
+    denominator = (
+        n_decided if config.cpn_labels == "decided" else np.full(len(counts), config.n_sims)
+    )
+    probs = counts / denominator[:, None]
     if config.cpn_labels == "analytic":
         by_name = dict(zip(spec.param_names, theta[keep].T, strict=True))
         probs = np.stack(
@@ -105,7 +109,7 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
         "lan_features": np.concatenate(features) if features else np.empty((0, spec.n_params + 2)),
         "lan_labels": np.concatenate(labels) if labels else np.empty(0),
         "cpn_probs": probs,
-        "cpn_counts": np.full(int(keep.sum()), config.n_sims),
+        "cpn_counts": denominator,
     }
     meta = {
         "index": index,
