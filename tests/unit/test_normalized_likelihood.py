@@ -1,5 +1,7 @@
 """The LAN's mass per choice, and the likelihood rescaled to the CPN's choice probabilities."""
 
+import dataclasses
+
 import jax.numpy as jnp
 import numpy as np
 import pytensor.tensor as pt
@@ -7,6 +9,7 @@ import pytest
 
 from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
 from ssmlan.models import get_model
+from ssmlan.models.boundaries import CONSTANT
 from ssmlan.networks import load_network
 from ssmlan.networks.network import mass_rule
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
@@ -92,3 +95,39 @@ def test_ssm_rescales_each_condition_and_choice_once(lan, cpn):
     ones = np.ones(len(drift))
     rescale = cpn.choice_logp_xp(theta, ones, np) - lan.log_mass_xp(theta, ones, np)
     assert logps[True] - logps[False] == pytest.approx(float(rescale.sum()), abs=1e-3)
+
+
+def test_angle_mass_is_integrated_up_to_the_closing_boundary():
+    angle = load_network("angle", "lan")
+    spec = angle.spec
+    rng = np.random.default_rng(2)
+    theta = (spec.lower + (spec.upper - spec.lower) * rng.random((30, spec.n_params))).astype(
+        np.float32
+    )
+    choice = np.where(np.arange(len(theta)) % 2 == 0, 1.0, -1.0).astype(np.float32)
+    # Reference: trapezoid on a fine grid over the whole range (the LAN learned the cliff where
+    # the boundary closes: its mass beyond it was measured below 2e-4).
+    u = np.linspace(np.log(1e-4), np.log(100.0), 20001, dtype=np.float32)
+    reference = np.array(
+        [
+            np.trapezoid(np.exp(angle.logp(row, row[3] + np.exp(u), np.full(len(u), c)) + u), u)
+            for row, c in zip(theta, choice, strict=True)
+        ]
+    )
+    mass = np.exp(angle.log_mass_xp(theta, choice, np, nodes=64))
+    assert np.max(np.abs(mass - reference)) < 2e-3  # measured 2e-4 at 64 nodes
+    # Broken on purpose: the same 64 nodes spread up to 100 s miss the cliff by far more.
+    spread = dataclasses.replace(angle, spec=dataclasses.replace(spec, boundary=CONSTANT))
+    spread_mass = np.exp(spread.log_mass_xp(theta, choice, np, nodes=64))
+    assert np.max(np.abs(spread_mass - reference)) > 0.01
+    np.testing.assert_allclose(
+        angle.log_mass_xp(jnp.asarray(theta), jnp.asarray(choice), jnp, nodes=64),
+        np.log(mass),
+        rtol=1e-4,
+        atol=1e-4,
+    )
+    x, c = pt.matrix("x"), pt.vector("c")
+    symbolic = angle.log_mass_xp(x, c, pt, nodes=64).eval(
+        {x: theta.astype(float), c: choice.astype(float)}
+    )
+    np.testing.assert_allclose(symbolic, np.log(mass), rtol=1e-4, atol=1e-4)

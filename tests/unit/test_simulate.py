@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import ssmlan
+from ssmlan.models import get_model
 
 DDM = dict(v=1.0, a=1.5, z=0.5, t=0.5)
 
@@ -60,6 +61,20 @@ def test_collapsing_boundaries_shorten_rts():
     flat = ssmlan.simulate("ddm", DDM, 5000, seed=3).rt.mean()
     collapsing = ssmlan.simulate("angle", dict(DDM, theta=1.0), 5000, seed=3).rt.mean()
     assert collapsing < flat - 0.3
+
+
+def test_angle_trials_end_by_the_time_the_boundary_closes():
+    spec = get_model("angle")
+    theta = np.array([0.2, 1.5, 0.5, 0.3, 1.0])
+    closes = float(spec.closing_time(theta[None, :])[0])
+    assert closes == pytest.approx(1.5 / np.tan(1.0))
+    assert spec.boundary.fn(np.array([closes - 1e-3, closes]), 1.5, 1.0)[0] > 0
+    sims = ssmlan.simulate("angle", theta, 20000, seed=5)
+    decision = sims.rt - theta[3]
+    # None runs past the closing time (the simulator stops at the first step after it), and
+    # the slowest come close to it (measured: 0.918 s against 0.963 s at this seed).
+    assert closes - 0.1 < np.max(decision) <= closes + spec.default_dt
+    assert spec.closing_time(np.array([[0.2, 1.5, 0.5, 0.3, -0.05]]))[0] == np.inf
 
 
 def test_race_winner_follows_the_largest_drift():

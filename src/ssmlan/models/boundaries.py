@@ -19,11 +19,18 @@ def angle(t: np.ndarray, a: float, theta: float, p2: float = 1.0) -> np.ndarray:
     return np.maximum(a - np.asarray(t, dtype=float) * np.tan(theta), 0.0)
 
 
+def angle_closes_at(a, theta, p2=1.0, xp=np):
+    """Decision time at which the angle boundary reaches 0: ``a / tan(theta)`` for a collapsing
+    boundary (``theta > 0``), ``inf`` otherwise."""
+    collapsing = theta > 0
+    return xp.where(collapsing, a / xp.tan(xp.where(collapsing, theta, 1.0)), np.inf)
+
+
 def weibull(t: np.ndarray, a: float, alpha: float, beta: float) -> np.ndarray:
     """``b(t) = a * exp(-(t / beta) ** alpha)``: Weibull-survival collapse."""
     return a * np.exp(-np.power(np.asarray(t, dtype=float) / beta, alpha))
 
 
 CONSTANT = Boundary("constant", 0, "b(t) = a", constant)
-ANGLE = Boundary("angle", 1, "b(t) = max(a - t tan(theta), 0)", angle)
+ANGLE = Boundary("angle", 1, "b(t) = max(a - t tan(theta), 0)", angle, angle_closes_at)
 WEIBULL = Boundary("weibull", 2, "b(t) = a exp(-(t / beta)^alpha)", weibull)

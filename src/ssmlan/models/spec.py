@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -101,6 +103,11 @@ class Param:
     domain: Domain = REAL
     slot: int | None = None
 
+    @property
+    def kernel_slot(self) -> int:
+        """The kernel slot this parameter feeds (`slot`, or the one named like it)."""
+        return self.slot if self.slot is not None else int(Slot[self.name.upper()])
+
     def __post_init__(self) -> None:
         if not self.lower <= self.default <= self.upper:
             raise ValueError(
@@ -115,12 +122,16 @@ class Boundary:
 
     ``code`` selects the compiled version in the simulator kernel; ``fn`` is the NumPy version
     ``fn(t, a, p1, p2)`` used for plots and checks (``p1``, ``p2``: the BOUNDARY_1/2 slots).
+    ``closes_at(a, p1, p2, xp)``: the decision time at which ``b`` reaches 0, where every trial
+    has ended (``inf`` where it never does), in array namespace ``xp``; ``None`` for shapes that
+    never close.
     """
 
     name: str
     code: int
     formula: str
     fn: Callable[..., np.ndarray]
+    closes_at: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +186,19 @@ class ModelSpec:
             f"Model {self.name!r} has no parameter {name!r}; its parameters are "
             f"{', '.join(self.param_names)}."
         )
+
+    def closing_time(self, theta: Any, xp: ModuleType = np) -> Any:
+        """Per row of ``theta`` (``(rows, n_params)``), the decision time by which the boundary
+        has closed (``inf`` where it never does); ``None`` if the model's boundary never closes."""
+        closes_at = self.boundary.closes_at
+        if closes_at is None:
+            return None
+        columns = {p.kernel_slot: j for j, p in enumerate(self.params)}
+
+        def slot(s: Slot) -> Any:
+            return theta[:, columns[s]] if s in columns else SLOT_NEUTRAL[s]
+
+        return closes_at(slot(Slot.A), slot(Slot.BOUNDARY_1), slot(Slot.BOUNDARY_2), xp)
 
     def fingerprint(self) -> str:
         """Short hash of what a trained network depends on: names, order, boxes, choices."""

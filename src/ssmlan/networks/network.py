@@ -28,10 +28,11 @@ KINDS = ("lan", "cpn")
 MIN_DECISION_TIME = 1e-4
 SHIFT_PARAM = "t"
 #: The LAN's mass per choice is integrated over ``u = log(rt - t)`` from `MIN_DECISION_TIME`
-#: to `MASS_HORIZON` seconds by Gauss-Legendre. The number of nodes is chosen per network when
-#: it is trained (`calibrate_mass_nodes`, stored as ``mass_nodes`` in its metadata): 64 suffice
-#: for the ddm, whose densities are wide in log time; the angle model's collapsing bounds make
-#: narrow ones that need more.
+#: to `MASS_HORIZON` seconds, or to the time the boundary closes if that is earlier (angle:
+#: every trial has ended by then, and the density's cliff there would otherwise need hundreds of
+#: nodes), by Gauss-Legendre. The number of nodes is chosen per network when it is trained
+#: (`calibrate_mass_nodes`, stored as ``mass_nodes`` in its metadata); 64 suffice for the ddm
+#: and the angle model.
 MASS_HORIZON = 100.0
 MASS_NODE_CHOICES = (64, 128, 256, 512)
 #: Largest accepted change of a mass (probability units) when the node count doubles.
@@ -39,11 +40,22 @@ MASS_TOLERANCE = 1e-3
 
 
 def mass_rule(nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes in ``u = log(rt - t)`` and log weights including ``du = drt / rt``."""
+    """Gauss-Legendre nodes in ``u = log(rt - t)`` and log weights including ``du = drt / rt``,
+    up to `MASS_HORIZON`."""
     x, w = np.polynomial.legendre.leggauss(nodes)
     lo, hi = np.log(MIN_DECISION_TIME), np.log(MASS_HORIZON)
     u = lo + (x + 1.0) / 2.0 * (hi - lo)
     return u.astype(np.float32), (np.log(w * (hi - lo) / 2.0) + u).astype(np.float32)
+
+
+def closing_mass_rule(nodes: int, closes: Any, xp: ModuleType) -> tuple[Any, Any]:
+    """`mass_rule` per row, up to each row's boundary closing time ``closes`` (capped at
+    `MASS_HORIZON`): nodes and log weights of shape ``(rows, nodes)``."""
+    x, w = (a.astype(np.float32) for a in np.polynomial.legendre.leggauss(nodes))
+    lo = np.float32(np.log(MIN_DECISION_TIME))
+    hi = xp.log(xp.minimum(closes, MASS_HORIZON))[:, None]
+    u = lo + (x[None, :] + 1.0) / 2.0 * (hi - lo)
+    return u, np.log(w)[None, :] + xp.log((hi - lo) / 2.0) + u
 
 
 def lan_features(spec: ModelSpec, theta: Any, rt: Any, choice: Any, xp: ModuleType = np) -> Any:
@@ -117,15 +129,21 @@ class Network:
         ``t`` only shifts the density, so the mass does not depend on it. ``nodes``: of the
         quadrature (default: the network's calibrated ``mass_nodes``).
         """
-        u, log_weight = mass_rule(nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0]))
-        rows, nodes = theta.shape[0], len(u)
+        nodes = nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
+        closes = self.spec.closing_time(theta, xp)
+        if closes is None:
+            u, log_weight = mass_rule(nodes)
+            u, log_weight = u[None, :], log_weight[None, :]
+        else:
+            u, log_weight = closing_mass_rule(nodes, closes, xp)
+        rows = theta.shape[0]
         shift = self.spec.param_names.index(SHIFT_PARAM)
         others = xp.concatenate([theta[:, :shift], theta[:, shift + 1 :]], axis=1)
         width = self.spec.n_params + 1
         features = xp.concatenate(
             [
                 xp.broadcast_to(others[:, None, :], (rows, nodes, width - 2)),
-                xp.broadcast_to(u[None, :, None], (rows, nodes, 1)),
+                xp.broadcast_to(u[:, :, None], (rows, nodes, 1)),
                 xp.broadcast_to(choice[:, None, None], (rows, nodes, 1)),
             ],
             axis=2,

@@ -9,7 +9,7 @@ import numba
 import numpy as np
 
 from ssmlan.models import Kernel, ModelSpec, Noise, get_model
-from ssmlan.models.spec import SLOT_NEUTRAL, Slot
+from ssmlan.models.spec import SLOT_NEUTRAL
 from ssmlan.simulate.diffusion_kernel import simulate_diffusion
 from ssmlan.simulate.race_kernel import simulate_race
 
@@ -88,8 +88,7 @@ def kernel_rows(spec: ModelSpec, matrix: np.ndarray) -> np.ndarray:
     else:
         rows = np.tile(SLOT_NEUTRAL, (matrix.shape[0], 1))
     for j, param in enumerate(spec.params):
-        slot = param.slot if param.slot is not None else int(Slot[param.name.upper()])
-        rows[:, slot] = matrix[:, j]
+        rows[:, param.kernel_slot] = matrix[:, j]
     return rows
 
 
