@@ -14,11 +14,38 @@ import os
 DEVICE_COUNT_FLAG = "--xla_force_host_platform_device_count"
 
 
+#: Set (to "1") where `use_all_cpu_cores` chose the device count, so worker processes know
+#: they may take a share of it (`worker_environ`) without overriding a user's own count.
+CHOSEN_MARK = "SSMLAN_XLA_DEVICES_CHOSEN"
+
+
+def _cores() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(cores or 1, 1)
+
+
+def _with_device_count(flags: str, count: int) -> str:
+    kept = [flag for flag in flags.split() if not flag.startswith(DEVICE_COUNT_FLAG)]
+    return " ".join([*kept, f"{DEVICE_COUNT_FLAG}={count}"])
+
+
 def use_all_cpu_cores(environ: dict | None = None) -> None:
     """Add one host device per core to ``XLA_FLAGS`` unless a count is set or opted out."""
     environ = os.environ if environ is None else environ
     flags = environ.get("XLA_FLAGS", "")
     if environ.get("SSMLAN_KEEP_XLA_FLAGS") == "1" or DEVICE_COUNT_FLAG in flags:
         return
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    environ["XLA_FLAGS"] = f"{flags} {DEVICE_COUNT_FLAG}={max(cores or 1, 1)}".strip()
+    environ["XLA_FLAGS"] = _with_device_count(flags, _cores())
+    environ[CHOSEN_MARK] = "1"
+
+
+def worker_environ(n_workers: int, environ: dict | None = None) -> dict[str, str]:
+    """Environment for each of ``n_workers`` local processes that run JAX side by side: its
+    share of the cores as host devices (at least one), so that parallel chains never outnumber
+    the cores (chains in lockstep slow down badly when they do). Empty when the user set the
+    count or opted out."""
+    environ = os.environ if environ is None else environ
+    if environ.get(CHOSEN_MARK) != "1":
+        return {}
+    count = max(_cores() // max(n_workers, 1), 1)
+    return {"XLA_FLAGS": _with_device_count(environ.get("XLA_FLAGS", ""), count)}

@@ -7,10 +7,15 @@ Numba threads), or a Dask scheduler address.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any
+
+
+def _update_environ(values: dict[str, str]) -> None:
+    os.environ.update(values)
 
 
 def map_unordered(
@@ -20,12 +25,14 @@ def map_unordered(
     n_workers: int = 1,
     scheduler: str | None = None,
     inline_args: tuple = (),
+    worker_environ: dict[str, str] | None = None,
 ) -> Iterator[tuple[tuple, Any]]:
     """Yield ``(job, fn(*job, *extra))`` in completion order.
 
     With one local worker the jobs run in this process with ``inline_args`` appended (e.g. to
-    let a simulator use every thread); otherwise each job runs in a worker process or on the
-    Dask cluster at ``scheduler``.
+    let a simulator use every thread); otherwise each job runs in a worker process (whose
+    environment gets ``worker_environ`` before its first job) or on the Dask cluster at
+    ``scheduler``.
     """
     jobs = list(jobs)
     if scheduler is not None:
@@ -41,7 +48,12 @@ def map_unordered(
         for job in jobs:
             yield job, fn(*job, *inline_args)
         return
-    with ProcessPoolExecutor(n_workers, mp_context=get_context("forkserver")) as pool:
+    with ProcessPoolExecutor(
+        n_workers,
+        mp_context=get_context("forkserver"),
+        initializer=_update_environ,
+        initargs=(worker_environ or {},),
+    ) as pool:
         futures = {pool.submit(fn, *job): job for job in jobs}
         for future in as_completed(futures):
             yield futures[future], future.result()

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from ssmlan.fit import build_model
+from ssmlan.jax_devices import worker_environ
 from ssmlan.models import get_model
 from ssmlan.networks import load_network
 from ssmlan.parallel import map_unordered
@@ -127,8 +128,9 @@ def run_fits(
     journal: Path | str | None = None,
 ) -> list[dict]:
     """``fit_fn(model, index, n_trials, draws, tune, seed, lan, *extra)`` for every data set, in
-    parallel (all local cores by default, or a Dask cluster), with a progress bar; sorted by
-    index. ``lan``: a network file to check instead of the shipped LAN.
+    parallel (one process per local core by default, each running its chains on its share of
+    the cores; or a Dask cluster), with a progress bar; sorted by index. ``lan``: a network
+    file to check instead of the shipped LAN.
 
     ``journal``: a JSON-lines file each finished fit is appended to; a rerun with the same
     settings skips the data sets already in it (resume after a kill).
@@ -150,8 +152,13 @@ def run_fits(
     bar = tqdm(
         total=n_datasets, initial=len(fits), unit="data set", disable=not progress, desc=desc
     )
+    n_workers = n_workers or os.cpu_count() or 1
     for _, result in map_unordered(
-        fit_fn, jobs, n_workers=n_workers or os.cpu_count() or 1, scheduler=scheduler
+        fit_fn,
+        jobs,
+        n_workers=n_workers,
+        scheduler=scheduler,
+        worker_environ=worker_environ(n_workers),
     ):
         fits.append(result)
         if journal is not None:
