@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import os
 
+from ssmlan.parallel import WorkerShare
+
 DEVICE_COUNT_FLAG = "--xla_force_host_platform_device_count"
 
 
 #: Set (to "1") where `use_all_cpu_cores` chose the device count, so worker processes know
-#: they may take a share of it (`worker_environ`) without overriding a user's own count.
+#: they may take a share of it (`worker_shares`) without overriding a user's own count.
 CHOSEN_MARK = "SSMLAN_XLA_DEVICES_CHOSEN"
 
 
@@ -39,13 +41,20 @@ def use_all_cpu_cores(environ: dict | None = None) -> None:
     environ[CHOSEN_MARK] = "1"
 
 
-def worker_environ(n_workers: int, environ: dict | None = None) -> dict[str, str]:
-    """Environment for each of ``n_workers`` local processes that run JAX side by side: its
-    share of the cores as host devices (at least one), so that parallel chains never outnumber
-    the cores (chains in lockstep slow down badly when they do). Empty when the user set the
-    count or opted out."""
+def worker_shares(n_workers: int, environ: dict | None = None) -> list[WorkerShare]:
+    """For ``n_workers`` local processes that run JAX side by side: each gets its share of the
+    cores, as host devices and as the cores it runs on. XLA's own threads otherwise spread every
+    small computation over all cores, and parallel chains in lockstep wait on each other: one
+    ddm likelihood evaluation took 3.0 ms on one pinned core against 3.9 ms on two idle ones.
+    Empty (no shares) when the user set the device count or opted out."""
     environ = os.environ if environ is None else environ
     if environ.get(CHOSEN_MARK) != "1":
-        return {}
-    count = max(_cores() // max(n_workers, 1), 1)
-    return {"XLA_FLAGS": _with_device_count(environ.get("XLA_FLAGS", ""), count)}
+        return []
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    cores = cores or list(range(_cores()))
+    if n_workers >= len(cores):
+        groups = [(cores[i % len(cores)],) for i in range(n_workers)]
+    else:
+        groups = [tuple(cores[i::n_workers]) for i in range(n_workers)]
+    flags = environ.get("XLA_FLAGS", "")
+    return [WorkerShare({"XLA_FLAGS": _with_device_count(flags, len(g))}, g) for g in groups]

@@ -8,14 +8,31 @@ Numba threads), or a Dask scheduler address.
 from __future__ import annotations
 
 import os
+import queue
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
 
-def _update_environ(values: dict[str, str]) -> None:
-    os.environ.update(values)
+@dataclass(frozen=True)
+class WorkerShare:
+    """What one local worker process gets before its first job: environment variables and the
+    cores it may run on (empty: any)."""
+
+    environ: dict[str, str] = field(default_factory=dict)
+    cores: tuple[int, ...] = ()
+
+
+def _start_worker(shares) -> None:
+    try:
+        share = shares.get(timeout=5.0)
+    except queue.Empty:  # a worker started after the shares ran out: no share
+        return
+    os.environ.update(share.environ)
+    if share.cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, share.cores)
 
 
 def map_unordered(
@@ -25,13 +42,13 @@ def map_unordered(
     n_workers: int = 1,
     scheduler: str | None = None,
     inline_args: tuple = (),
-    worker_environ: dict[str, str] | None = None,
+    worker_shares: list[WorkerShare] | None = None,
 ) -> Iterator[tuple[tuple, Any]]:
     """Yield ``(job, fn(*job, *extra))`` in completion order.
 
     With one local worker the jobs run in this process with ``inline_args`` appended (e.g. to
-    let a simulator use every thread); otherwise each job runs in a worker process (whose
-    environment gets ``worker_environ`` before its first job) or on the Dask cluster at
+    let a simulator use every thread); otherwise each job runs in a worker process (each
+    taking one of ``worker_shares``, if given, before its first job) or on the Dask cluster at
     ``scheduler``.
     """
     jobs = list(jobs)
@@ -48,11 +65,12 @@ def map_unordered(
         for job in jobs:
             yield job, fn(*job, *inline_args)
         return
+    context = get_context("forkserver")
+    shares = context.Queue()
+    for share in worker_shares or []:
+        shares.put(share)
     with ProcessPoolExecutor(
-        n_workers,
-        mp_context=get_context("forkserver"),
-        initializer=_update_environ,
-        initargs=(worker_environ or {},),
+        n_workers, mp_context=context, initializer=_start_worker, initargs=(shares,)
     ) as pool:
         futures = {pool.submit(fn, *job): job for job in jobs}
         for future in as_completed(futures):

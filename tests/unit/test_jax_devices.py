@@ -1,9 +1,11 @@
 """One JAX host device per core, unless the user set a count or opted out."""
 
+import os
+
 import jax
 
-from ssmlan.jax_devices import DEVICE_COUNT_FLAG, use_all_cpu_cores, worker_environ
-from ssmlan.parallel import map_unordered
+from ssmlan.jax_devices import DEVICE_COUNT_FLAG, use_all_cpu_cores, worker_shares
+from ssmlan.parallel import WorkerShare, map_unordered
 
 
 def test_adds_a_device_count_to_existing_flags():
@@ -30,17 +32,23 @@ def test_ssmlan_exposes_load_network_lazily():
 def test_workers_get_a_share_of_the_cores_unless_the_user_set_the_count():
     env = {"XLA_FLAGS": "--xla_cpu_foo=1"}
     use_all_cpu_cores(env)
-    # More workers than cores: one device each, other flags kept.
-    assert worker_environ(1000, env) == {"XLA_FLAGS": f"--xla_cpu_foo=1 {DEVICE_COUNT_FLAG}=1"}
-    assert worker_environ(2, {"XLA_FLAGS": f"{DEVICE_COUNT_FLAG}=3"}) == {}
+    cores = sorted(os.sched_getaffinity(0))
+    # More workers than cores: one core and one device each, other flags kept.
+    shares = worker_shares(len(cores) + 1, env)
+    assert [s.cores for s in shares] == [(c,) for c in cores] + [(cores[0],)]
+    assert shares[0].environ == {"XLA_FLAGS": f"--xla_cpu_foo=1 {DEVICE_COUNT_FLAG}=1"}
+    one = worker_shares(1, env)
+    assert one[0].cores == tuple(cores)
+    assert one[0].environ["XLA_FLAGS"].endswith(f"{DEVICE_COUNT_FLAG}={len(cores)}")
+    assert worker_shares(2, {"XLA_FLAGS": f"{DEVICE_COUNT_FLAG}=3"}) == []
 
 
-def test_a_worker_process_runs_jax_on_its_share():
-    share = {"XLA_FLAGS": f"{DEVICE_COUNT_FLAG}=1"}
-    counts = [
-        c
-        for _, c in map_unordered(
-            jax.local_device_count, [()] * 2, n_workers=2, worker_environ=share
-        )
-    ]
-    assert counts == [1, 1]
+def _device_count_and_cores() -> tuple[int, tuple[int, ...]]:
+    return jax.local_device_count(), tuple(sorted(os.sched_getaffinity(0)))
+
+
+def test_each_worker_process_runs_jax_on_its_share():
+    core = min(os.sched_getaffinity(0))
+    shares = [WorkerShare({"XLA_FLAGS": f"{DEVICE_COUNT_FLAG}=1"}, (core,))] * 2
+    results = map_unordered(_device_count_and_cores, [()] * 2, n_workers=2, worker_shares=shares)
+    assert [r for _, r in results] == [(1, (core,))] * 2

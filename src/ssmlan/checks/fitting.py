@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from ssmlan.fit import build_model
-from ssmlan.jax_devices import worker_environ
+from ssmlan.jax_devices import worker_shares
 from ssmlan.models import get_model
 from ssmlan.networks import load_network
 from ssmlan.parallel import map_unordered
@@ -158,7 +158,7 @@ def run_fits(
         jobs,
         n_workers=n_workers,
         scheduler=scheduler,
-        worker_environ=worker_environ(n_workers),
+        worker_shares=worker_shares(n_workers),
     ):
         fits.append(result)
         if journal is not None:
