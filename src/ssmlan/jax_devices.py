@@ -21,9 +21,11 @@ DEVICE_COUNT_FLAG = "--xla_force_host_platform_device_count"
 CHOSEN_MARK = "SSMLAN_XLA_DEVICES_CHOSEN"
 
 
-def _cores() -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(cores or 1, 1)
+def _cores() -> list[int]:
+    """The cores this process may run on (all, where the OS cannot say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return sorted(os.sched_getaffinity(0))
+    return list(range(os.cpu_count() or 1))
 
 
 def _with_device_count(flags: str, count: int) -> str:
@@ -37,7 +39,7 @@ def use_all_cpu_cores(environ: dict | None = None) -> None:
     flags = environ.get("XLA_FLAGS", "")
     if environ.get("SSMLAN_KEEP_XLA_FLAGS") == "1" or DEVICE_COUNT_FLAG in flags:
         return
-    environ["XLA_FLAGS"] = _with_device_count(flags, _cores())
+    environ["XLA_FLAGS"] = _with_device_count(flags, len(_cores()))
     environ[CHOSEN_MARK] = "1"
 
 
@@ -50,8 +52,7 @@ def worker_shares(n_workers: int, environ: dict | None = None) -> list[WorkerSha
     environ = os.environ if environ is None else environ
     if environ.get(CHOSEN_MARK) != "1":
         return []
-    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
-    cores = cores or list(range(_cores()))
+    cores = _cores()
     if n_workers >= len(cores):
         groups = [(cores[i % len(cores)],) for i in range(n_workers)]
     else:
