@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
+from multiprocessing.util import Finalize
 from typing import Any
 
 
@@ -28,8 +29,10 @@ class WorkerShare:
 def _start_worker(shares) -> None:
     try:
         share = shares.get(timeout=5.0)
-    except queue.Empty:  # a worker started after the shares ran out: no share
+    except queue.Empty:  # more workers than shares: this one runs without
         return
+    # A worker retired after its jobs (``jobs_per_worker``) hands its share to its successor.
+    Finalize(None, shares.put, args=(share,), exitpriority=10)
     os.environ.update(share.environ)
     if share.cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, share.cores)
@@ -43,13 +46,15 @@ def map_unordered(
     scheduler: str | None = None,
     inline_args: tuple = (),
     worker_shares: list[WorkerShare] | None = None,
+    jobs_per_worker: int | None = None,
 ) -> Iterator[tuple[tuple, Any]]:
     """Yield ``(job, fn(*job, *extra))`` in completion order.
 
     With one local worker the jobs run in this process with ``inline_args`` appended (e.g. to
     let a simulator use every thread); otherwise each job runs in a worker process (each
-    taking one of ``worker_shares``, if given, before its first job) or on the Dask cluster at
-    ``scheduler``.
+    taking one of ``worker_shares``, if given, before its first job; replaced by a fresh process
+    after ``jobs_per_worker`` jobs, which frees what the jobs left in memory) or on the Dask
+    cluster at ``scheduler``.
     """
     jobs = list(jobs)
     if scheduler is not None:
@@ -70,7 +75,11 @@ def map_unordered(
     for share in worker_shares or []:
         shares.put(share)
     with ProcessPoolExecutor(
-        n_workers, mp_context=context, initializer=_start_worker, initargs=(shares,)
+        n_workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(shares,),
+        max_tasks_per_child=jobs_per_worker,
     ) as pool:
         futures = {pool.submit(fn, *job): job for job in jobs}
         for future in as_completed(futures):

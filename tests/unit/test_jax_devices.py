@@ -52,3 +52,17 @@ def test_each_worker_process_runs_jax_on_its_share():
     shares = [WorkerShare({"XLA_FLAGS": f"{DEVICE_COUNT_FLAG}=1"}, (core,))] * 2
     results = map_unordered(_device_count_and_cores, [()] * 2, n_workers=2, worker_shares=shares)
     assert [r for _, r in results] == [(1, (core,))] * 2
+
+
+def _share_marker_and_pid() -> tuple[str | None, int]:
+    return os.environ.get("SSMLAN_TEST_SHARE"), os.getpid()
+
+
+def test_a_retired_worker_hands_its_share_to_its_successor():
+    shares = [WorkerShare({"SSMLAN_TEST_SHARE": name}) for name in ("first", "second")]
+    results = map_unordered(
+        _share_marker_and_pid, [()] * 6, n_workers=2, worker_shares=shares, jobs_per_worker=1
+    )
+    markers, pids = zip(*(r for _, r in results), strict=True)
+    assert len(set(pids)) == 6  # every job ran in a fresh process
+    assert set(markers) <= {"first", "second"}  # none ran without a share

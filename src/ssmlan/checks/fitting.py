@@ -26,6 +26,9 @@ INNER_BOX = 0.8
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: Finished fits of a running check, in its output folder; removed when the report is written.
 JOURNAL = "fits.partial.jsonl"
+#: Each fit compiles its own JAX functions, which its worker process keeps: a worker is replaced
+#: by a fresh one after this many fits (one died out of memory after ~22 fits).
+JOBS_PER_WORKER = 5
 
 
 def draw_truth(model: str, index: int, seed: int, share: float = INNER_BOX) -> np.ndarray:
@@ -159,6 +162,7 @@ def run_fits(
         n_workers=n_workers,
         scheduler=scheduler,
         worker_shares=worker_shares(n_workers),
+        jobs_per_worker=JOBS_PER_WORKER,
     ):
         fits.append(result)
         if journal is not None:
