@@ -11,7 +11,7 @@ from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.models.boundaries import CONSTANT
 from ssmlan.networks import load_network
-from ssmlan.networks.network import mass_rule
+from ssmlan.networks.network import MASS_HORIZON, mass_rule
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
 
 SPEC = get_model("ddm")
@@ -35,12 +35,12 @@ def cpn():
 
 
 def test_mass_rule_integrates_the_analytic_density_to_the_choice_probability():
-    u, log_weight = mass_rule(64)
+    u, log_weight = mass_rule(64, np.full(1, MASS_HORIZON))
     theta = _box_points(200, seed=0)
     for c in (-1.0, 1.0):
         args = {name: theta[:, j, None] for j, name in enumerate(SPEC.param_names)}
         args["t"] = 0.0
-        logp = SPEC.analytic_logp(np.exp(u)[None, :], c, **args, xp=np)
+        logp = SPEC.analytic_logp(np.exp(u), c, **args, xp=np)
         mass = np.exp(logp + log_weight).sum(axis=1)
         prob = np.exp(SPEC.analytic_choice_logp(c, **args, xp=np)).ravel()
         # 64 Gauss-Legendre nodes in log(rt - t): float32 nodes, exact to ~1e-6 over the box.

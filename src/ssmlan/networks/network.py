@@ -39,21 +39,13 @@ MASS_NODE_CHOICES = (64, 128, 256, 512)
 MASS_TOLERANCE = 1e-3
 
 
-def mass_rule(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+def mass_rule(nodes: int, horizon: Any, xp: ModuleType = np) -> tuple[Any, Any]:
     """Gauss-Legendre nodes in ``u = log(rt - t)`` and log weights including ``du = drt / rt``,
-    up to `MASS_HORIZON`."""
-    x, w = np.polynomial.legendre.leggauss(nodes)
-    lo, hi = np.log(MIN_DECISION_TIME), np.log(MASS_HORIZON)
-    u = lo + (x + 1.0) / 2.0 * (hi - lo)
-    return u.astype(np.float32), (np.log(w * (hi - lo) / 2.0) + u).astype(np.float32)
-
-
-def closing_mass_rule(nodes: int, closes: Any, xp: ModuleType) -> tuple[Any, Any]:
-    """`mass_rule` per row, up to each row's boundary closing time ``closes`` (capped at
-    `MASS_HORIZON`): nodes and log weights of shape ``(rows, nodes)``."""
+    per row of ``horizon`` (the time the boundary closes, or `MASS_HORIZON`; capped at it):
+    arrays of shape ``(rows, nodes)``."""
     x, w = (a.astype(np.float32) for a in np.polynomial.legendre.leggauss(nodes))
     lo = np.float32(np.log(MIN_DECISION_TIME))
-    hi = xp.log(xp.minimum(closes, MASS_HORIZON))[:, None]
+    hi = xp.log(xp.minimum(horizon, np.float32(MASS_HORIZON)))[:, None]
     u = lo + (x[None, :] + 1.0) / 2.0 * (hi - lo)
     return u, np.log(w)[None, :] + xp.log((hi - lo) / 2.0) + u
 
@@ -132,10 +124,9 @@ class Network:
         nodes = nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
         closes = self.spec.closing_time(theta, xp)
         if closes is None:
-            u, log_weight = mass_rule(nodes)
-            u, log_weight = u[None, :], log_weight[None, :]
+            u, log_weight = mass_rule(nodes, np.full(1, MASS_HORIZON, np.float32))
         else:
-            u, log_weight = closing_mass_rule(nodes, closes, xp)
+            u, log_weight = mass_rule(nodes, closes, xp)
         rows = theta.shape[0]
         shift = self.spec.param_names.index(SHIFT_PARAM)
         others = xp.concatenate([theta[:, :shift], theta[:, shift + 1 :]], axis=1)
