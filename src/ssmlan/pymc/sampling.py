@@ -42,6 +42,13 @@ def sample(
         )
     else:
         kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
+        if sampler == "numpyro":  # chains in parallel only with a device each (else a warning)
+            import jax
+
+            parallel = jax.local_device_count() >= chains
+            kwargs["nuts_sampler_kwargs"] = {
+                "chain_method": "parallel" if parallel else "sequential"
+            }
         idata = pm.sample(
             draws=draws,
             tune=tune,
