@@ -8,12 +8,10 @@ Numba threads), or a Dask scheduler address.
 from __future__ import annotations
 
 import os
-import queue
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
-from multiprocessing.util import Finalize
 from typing import Any
 
 
@@ -26,13 +24,9 @@ class WorkerShare:
     cores: tuple[int, ...] = ()
 
 
-def _start_worker(shares) -> None:
-    try:
-        share = shares.get(timeout=5.0)
-    except queue.Empty:  # more workers than shares: this one runs without
+def _start_worker(share: WorkerShare | None) -> None:
+    if share is None:
         return
-    # A worker retired after its jobs (``jobs_per_worker``) hands its share to its successor.
-    Finalize(None, shares.put, args=(share,), exitpriority=10)
     os.environ.update(share.environ)
     if share.cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, share.cores)
@@ -53,8 +47,8 @@ def map_unordered(
     With one local worker the jobs run in this process with ``inline_args`` appended (e.g. to
     let a simulator use every thread); otherwise each job runs in a worker process (each
     taking one of ``worker_shares``, if given, before its first job; replaced by a fresh process
-    after ``jobs_per_worker`` jobs, which frees what the jobs left in memory) or on the Dask
-    cluster at ``scheduler``.
+    with the same share after ``jobs_per_worker`` jobs, which frees what the jobs left in
+    memory) or on the Dask cluster at ``scheduler``.
     """
     jobs = list(jobs)
     if scheduler is not None:
@@ -70,17 +64,46 @@ def map_unordered(
         for job in jobs:
             yield job, fn(*job, *inline_args)
         return
+    yield from _map_local(fn, jobs, n_workers, worker_shares or [], jobs_per_worker)
+
+
+def _map_local(fn, jobs, n_workers, shares, jobs_per_worker) -> Iterator[tuple[tuple, Any]]:
+    """One single-process pool per worker slot, so that a slot keeps its share when its process
+    is replaced (``ProcessPoolExecutor(max_tasks_per_child=...)`` may not replace a retired
+    process at all on Python 3.11-3.12, which shrinks the pool)."""
     context = get_context("forkserver")
-    shares = context.Queue()
-    for share in worker_shares or []:
-        shares.put(share)
-    with ProcessPoolExecutor(
-        n_workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(shares,),
-        max_tasks_per_child=jobs_per_worker,
-    ) as pool:
-        futures = {pool.submit(fn, *job): job for job in jobs}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    pending = iter(jobs)
+    pools: list[ProcessPoolExecutor | None] = [None] * n_workers
+    used = [0] * n_workers
+    running: dict[Future, tuple[int, tuple]] = {}
+
+    def refill(slot: int) -> None:
+        job = next(pending, None)
+        if job is None:
+            return
+        pool = pools[slot]
+        if pool is None or (jobs_per_worker is not None and used[slot] >= jobs_per_worker):
+            if pool is not None:
+                pool.shutdown()
+            share = shares[slot] if slot < len(shares) else None
+            pools[slot] = ProcessPoolExecutor(
+                1, mp_context=context, initializer=_start_worker, initargs=(share,)
+            )
+            used[slot] = 0
+        used[slot] += 1
+        running[pools[slot].submit(fn, *job)] = (slot, job)
+
+    try:
+        for slot in range(n_workers):
+            refill(slot)
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                slot, job = running.pop(future)
+                result = future.result()
+                refill(slot)
+                yield job, result
+    finally:
+        for pool in pools:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
