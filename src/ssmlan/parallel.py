@@ -69,8 +69,8 @@ def map_unordered(
 
 def _map_local(fn, jobs, n_workers, shares, jobs_per_worker) -> Iterator[tuple[tuple, Any]]:
     """One single-process pool per worker slot, so that a slot keeps its share when its process
-    is replaced (``ProcessPoolExecutor(max_tasks_per_child=...)`` may not replace a retired
-    process at all on Python 3.11-3.12, which shrinks the pool)."""
+    is replaced (``ProcessPoolExecutor(max_tasks_per_child=...)`` did not replace retired
+    processes here on Python 3.11: the pool shrank until a check hung)."""
     context = get_context("forkserver")
     pending = iter(jobs)
     pools: list[ProcessPoolExecutor | None] = [None] * n_workers
