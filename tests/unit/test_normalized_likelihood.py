@@ -11,7 +11,7 @@ from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.models.boundaries import CONSTANT
 from ssmlan.networks import load_network
-from ssmlan.networks.network import MASS_HORIZON, mass_rule
+from ssmlan.networks.network import mass_rule
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
 
 SPEC = get_model("ddm")
@@ -35,7 +35,7 @@ def cpn():
 
 
 def test_mass_rule_integrates_the_analytic_density_to_the_choice_probability():
-    u, log_weight = mass_rule(64, np.full(1, MASS_HORIZON))
+    u, log_weight = mass_rule(64, np.full(1, 100.0))  # past every box density's tail
     theta = _box_points(200, seed=0)
     for c in (-1.0, 1.0):
         args = {name: theta[:, j, None] for j, name in enumerate(SPEC.param_names)}
@@ -67,7 +67,7 @@ def test_lan_mass_is_close_to_the_choice_probability_in_every_namespace(lan):
 
 def test_normalized_density_integrates_to_the_cpn_probability(lan, cpn):
     theta = np.array([0.8, 1.2, 0.4, 0.3])
-    u = np.linspace(np.log(1e-4), np.log(100.0), 20001)
+    u = np.linspace(np.log(1e-4), np.log(lan.mass_horizon), 20001)
     rt = theta[3] + np.exp(u)
     for c in (-1.0, 1.0):
         choice = np.full(len(rt), c)
@@ -76,6 +76,19 @@ def test_normalized_density_integrates_to_the_cpn_probability(lan, cpn):
         mass = np.trapezoid(np.exp(logp.astype(float) + u), u)
         prob = float(np.exp(cpn.choice_logp_xp(theta[None, :], np.array([c]), np)[0]))
         assert mass == pytest.approx(prob, abs=1e-3)
+
+
+def test_mass_ends_at_the_training_simulations_longest_decision_time(lan):
+    assert lan.mass_horizon == lan.meta["data"]["generator_config"]["max_t"] == 20.0
+    # Slow drift and wide bounds: a visible share of decisions take longer than 5 s.
+    theta = np.array([[0.2, 2.0, 0.5, 0.3]], dtype=np.float32)
+    one = np.ones(1, dtype=np.float32)
+    meta = {"data": {"generator_config": {"max_t": 5.0}}, "mass_nodes": lan.meta["mass_nodes"]}
+    short = dataclasses.replace(lan, meta=meta)
+    u = np.linspace(np.log(1e-4), np.log(5.0), 20001)
+    reference = np.trapezoid(np.exp(lan.logp(theta[0], 0.3 + np.exp(u), np.ones(len(u))) + u), u)
+    assert np.exp(short.log_mass_xp(theta, one, np)[0]) == pytest.approx(reference, abs=1e-3)
+    assert np.exp(lan.log_mass_xp(theta, one, np)[0]) > reference + 0.02
 
 
 def test_ssm_rescales_each_condition_and_choice_once(lan, cpn):
@@ -105,9 +118,10 @@ def test_angle_mass_is_integrated_up_to_the_closing_boundary():
         np.float32
     )
     choice = np.where(np.arange(len(theta)) % 2 == 0, 1.0, -1.0).astype(np.float32)
-    # Reference: trapezoid on a fine grid over the whole range (the LAN learned the cliff where
-    # the boundary closes: its mass beyond it was measured below 2e-4).
-    u = np.linspace(np.log(1e-4), np.log(100.0), 20001, dtype=np.float32)
+    # Reference: trapezoid on a fine grid up to the training simulations' longest decision time
+    # (the LAN learned the cliff where the boundary closes: its mass beyond it was measured
+    # below 2e-4).
+    u = np.linspace(np.log(1e-4), np.log(angle.mass_horizon), 20001, dtype=np.float32)
     reference = np.array(
         [
             np.trapezoid(np.exp(angle.logp(row, row[3] + np.exp(u), np.full(len(u), c)) + u), u)
@@ -116,7 +130,7 @@ def test_angle_mass_is_integrated_up_to_the_closing_boundary():
     )
     mass = np.exp(angle.log_mass_xp(theta, choice, np, nodes=64))
     assert np.max(np.abs(mass - reference)) < 2e-3  # measured 2e-4 at 64 nodes
-    # Broken on purpose: the same 64 nodes spread up to 100 s miss the cliff by far more.
+    # Broken on purpose: the same 64 nodes spread up to 20 s miss the cliff by far more.
     spread = dataclasses.replace(angle, spec=dataclasses.replace(spec, boundary=CONSTANT))
     spread_mass = np.exp(spread.log_mass_xp(theta, choice, np, nodes=64))
     assert np.max(np.abs(spread_mass - reference)) > 0.01

@@ -145,13 +145,14 @@ def lan_vs_simulation(
     against simulations."""
     spec = net.spec
     theta = _draw(spec, n_sets, np.random.default_rng(seed))
-    a_sims = simulate(spec, theta, n_sims, seed=seed + 1)
-    b_sims = simulate(spec, theta, n_sims, seed=seed + 2)
+    a_sims = simulate(spec, theta, n_sims, seed=seed + 1, max_t=net.mass_horizon)
+    b_sims = simulate(spec, theta, n_sims, seed=seed + 2, max_t=net.mass_horizon)
     mass_errors, ratios = [], []
     for k in range(n_sets):
         decided = a_sims.rt[k][np.isfinite(a_sims.rt[k])]
-        top = np.percentile(decided, 99.9) + 0.5
-        grid = np.linspace(theta[k, spec.param_names.index("t")], top, 2001)
+        shift = theta[k, spec.param_names.index("t")]
+        top = min(np.percentile(decided, 99.9) + 0.5, shift + net.mass_horizon)
+        grid = np.linspace(shift, top, 2001)
         mid = 0.5 * (grid[1:] + grid[:-1])
         width = np.diff(grid)
         edges = np.concatenate([-grid[::-1], grid])

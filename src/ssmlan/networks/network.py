@@ -28,12 +28,15 @@ KINDS = ("lan", "cpn")
 MIN_DECISION_TIME = 1e-4
 SHIFT_PARAM = "t"
 #: The LAN's mass per choice is integrated over ``u = log(rt - t)`` from `MIN_DECISION_TIME`
-#: to `MASS_HORIZON` seconds, or to the time the boundary closes if that is earlier (angle:
-#: every trial has ended by then, and the density's cliff there would otherwise need hundreds of
-#: nodes), by Gauss-Legendre. The number of nodes is chosen per network when it is trained
+#: to the longest decision time of its training simulations (``max_t``, `Network.mass_horizon`;
+#: the LAN never saw a label past it, and simulated choice proportions count only trials
+#: decided by then), or to the time the boundary closes if that is earlier (angle: every trial
+#: has ended by then, and the density's cliff there would otherwise need hundreds of nodes), by
+#: Gauss-Legendre. The number of nodes is chosen per network when it is trained
 #: (`calibrate_mass_nodes`, stored as ``mass_nodes`` in its metadata); 64 suffice for the ddm
 #: and the angle model.
-MASS_HORIZON = 100.0
+#: Horizon for a network whose metadata names no training ``max_t`` (the generator's default).
+MASS_HORIZON = 20.0
 MASS_NODE_CHOICES = (64, 128, 256, 512)
 #: Largest accepted change of a mass (probability units) when the node count doubles.
 MASS_TOLERANCE = 1e-3
@@ -41,11 +44,10 @@ MASS_TOLERANCE = 1e-3
 
 def mass_rule(nodes: int, horizon: Any, xp: ModuleType = np) -> tuple[Any, Any]:
     """Gauss-Legendre nodes in ``u = log(rt - t)`` and log weights including ``du = drt / rt``,
-    per row of ``horizon`` (the time the boundary closes, or `MASS_HORIZON`; capped at it):
-    arrays of shape ``(rows, nodes)``."""
+    per row of ``horizon`` (the largest decision time, s): arrays of shape ``(rows, nodes)``."""
     x, w = (a.astype(np.float32) for a in np.polynomial.legendre.leggauss(nodes))
     lo = np.float32(np.log(MIN_DECISION_TIME))
-    hi = xp.log(xp.minimum(horizon, np.float32(MASS_HORIZON)))[:, None]
+    hi = xp.log(horizon)[:, None]
     u = lo + (x[None, :] + 1.0) / 2.0 * (hi - lo)
     return u, np.log(w)[None, :] + xp.log((hi - lo) / 2.0) + u
 
@@ -107,6 +109,12 @@ class Network:
             total = total + forward(layers, scaled, self.activation, xp)
         return total / len(self.members) if len(self.members) > 1 else total
 
+    @property
+    def mass_horizon(self) -> float:
+        """Longest decision time (s) in the training simulations: where the LAN's mass ends."""
+        config = self.meta.get("data", {}).get("generator_config", {})
+        return float(config.get("max_t", MASS_HORIZON))
+
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
         """LAN log-likelihood per trial; ``theta`` is ``(n_trials, n_params)``."""
         features = lan_features(self.spec, theta, rt, choice, xp)
@@ -122,11 +130,12 @@ class Network:
         quadrature (default: the network's calibrated ``mass_nodes``).
         """
         nodes = nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
+        horizon = np.float32(self.mass_horizon)
         closes = self.spec.closing_time(theta, xp)
         if closes is None:
-            u, log_weight = mass_rule(nodes, np.full(1, MASS_HORIZON, np.float32))
+            u, log_weight = mass_rule(nodes, np.full(1, horizon))
         else:
-            u, log_weight = mass_rule(nodes, closes, xp)
+            u, log_weight = mass_rule(nodes, xp.minimum(closes, horizon), xp)
         rows = theta.shape[0]
         shift = self.spec.param_names.index(SHIFT_PARAM)
         others = xp.concatenate([theta[:, :shift], theta[:, shift + 1 :]], axis=1)
