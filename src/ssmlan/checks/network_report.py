@@ -126,7 +126,8 @@ def _histogram(rt, choice, edges):
 
 
 def _coarse(histogram: np.ndarray) -> np.ndarray:
-    """Coarser bins for the distance: 100 per choice, so each holds many trials."""
+    """Coarser bins for the distance (40 fine bins each, 50 per choice), so each holds many
+    trials."""
     return np.add.reduceat(histogram, np.arange(0, len(histogram), 40))
 
 
