@@ -14,43 +14,11 @@ import argparse
 
 import numpy as np
 
-from ssmlan.checks import network_report as report
+from ssmlan.checks.network_report import draw_sets, hellinger_ratio, simulation_grid
 from ssmlan.models import get_model
+from ssmlan.networks.network import MASS_HORIZON
 from ssmlan.simulate import simulate
 from ssmlan.training_data.kde_labels import kde_log_density
-
-
-def label_ratios(model: str, n_sims: int, scale: float, n_sets: int = 50) -> np.ndarray:
-    """Per validation set: Hellinger(KDE labels, histogram) / Hellinger(histogram, histogram)."""
-    spec = get_model(model)
-    theta = report._draw(spec, n_sets, np.random.default_rng(0))
-    first = simulate(spec, theta, 100_000, seed=1)
-    second = simulate(spec, theta, 100_000, seed=2)
-    sims = simulate(spec, theta, n_sims, seed=7)
-    shift_column = spec.param_names.index("t")
-    ratios = []
-    for k in range(n_sets):
-        shift = theta[k, shift_column]
-        decided = first.rt[k][np.isfinite(first.rt[k])]
-        grid = np.linspace(shift, np.percentile(decided, 99.9) + 0.5, 2001)
-        mid = 0.5 * (grid[1:] + grid[:-1])
-        edges = np.concatenate([-grid[::-1], grid])
-        masses = [
-            np.exp(
-                kde_log_density(
-                    sims.rt[k], sims.choice[k], mid, np.full(len(mid), c), shift, (-1, 1), scale
-                )
-            )
-            * np.diff(grid)
-            for c in (-1, 1)
-        ]
-        labels = np.concatenate([masses[0][::-1], [0.0], masses[1]])
-        hist_a = report._histogram(first.rt[k], first.choice[k], edges)
-        hist_b = report._histogram(second.rt[k], second.choice[k], edges)
-        noise = report._hellinger(report._coarse(hist_a), report._coarse(hist_b))
-        distance = report._hellinger(report._coarse(labels / labels.sum()), report._coarse(hist_a))
-        ratios.append(distance / noise)
-    return np.array(ratios)
 
 
 def main() -> None:
@@ -59,12 +27,40 @@ def main() -> None:
     parser.add_argument("--n-sims", type=int, nargs="+", default=[20_000, 50_000])
     parser.add_argument("--scales", type=float, nargs="+", default=[0.5, 0.25, 0.15])
     args = parser.parse_args()
+    spec = get_model(args.model)
+    theta = draw_sets(spec, 50, np.random.default_rng(0))
+    first = simulate(spec, theta, 100_000, seed=1, max_t=MASS_HORIZON)
+    second = simulate(spec, theta, 100_000, seed=2, max_t=MASS_HORIZON)
+    shifts = theta[:, spec.param_names.index("t")]
+    grids = [
+        simulation_grid(first.rt[k][np.isfinite(first.rt[k])], shifts[k], MASS_HORIZON)
+        for k in range(len(theta))
+    ]
     for n_sims in args.n_sims:
+        sims = simulate(spec, theta, n_sims, seed=7, max_t=MASS_HORIZON)
         for scale in args.scales:
-            ratios = label_ratios(args.model, n_sims, scale)
+            ratios = []
+            for k, grid in enumerate(grids):
+                mid = 0.5 * (grid[1:] + grid[:-1])
+                bin_masses = [
+                    np.exp(
+                        kde_log_density(
+                            sims.rt[k],
+                            sims.choice[k],
+                            mid,
+                            np.full(len(mid), c),
+                            shifts[k],
+                            spec.choices,
+                            scale,
+                        )
+                    )
+                    * np.diff(grid)
+                    for c in (-1, 1)
+                ]
+                ratios.append(hellinger_ratio(bin_masses, grid, first, second, k))
             print(
-                f"{args.model} n_sims {n_sims} bandwidth x{scale}: max {ratios.max():.2f} "
-                f"(set {ratios.argmax()}), median {np.median(ratios):.2f}"
+                f"{args.model} n_sims {n_sims} bandwidth x{scale}: max {max(ratios):.2f} "
+                f"(set {int(np.argmax(ratios))}), median {np.median(ratios):.2f}"
             )
 
 

@@ -46,7 +46,11 @@ def huber(error: np.ndarray, delta: float = 1.0) -> np.ndarray:
     return np.where(absolute <= delta, 0.5 * error**2, delta * (absolute - 0.5 * delta))
 
 
-def _draw(spec: ModelSpec, n: int, rng: np.random.Generator, box: dict | None = None):
+def draw_sets(
+    spec: ModelSpec, n: int, rng: np.random.Generator, box: dict | None = None
+) -> np.ndarray:
+    """``n`` parameter sets uniform in ``box`` (parameter -> (low, high); default the
+    training box), one row each."""
     lower = np.array([(box or {}).get(p.name, (p.lower, p.upper))[0] for p in spec.params])
     upper = np.array([(box or {}).get(p.name, (p.lower, p.upper))[1] for p in spec.params])
     return lower + rng.random((n, spec.n_params)) * (upper - lower)
@@ -80,7 +84,7 @@ def lan_vs_analytic(
     """Per-trial log-likelihood error of a LAN (rescaled to ``cpn`` if given) against the
     analytic density."""
     spec = net.spec
-    theta = _draw(spec, n_sets, np.random.default_rng(seed), box)
+    theta = draw_sets(spec, n_sets, np.random.default_rng(seed), box)
     sims = simulate(spec, theta, n_trials, seed=seed + 1)
     row_of_trial = np.repeat(np.arange(n_sets), n_trials)
     rt, choice = sims.rt.ravel(), sims.choice.ravel()
@@ -100,7 +104,7 @@ def lan_vs_analytic(
 def cpn_vs_reference(net: Network, n_sets: int, seed: int = 0) -> dict:
     """CPN P(choice=+1) against the closed form (if any) or 1e5-trial choice proportions."""
     spec = net.spec
-    theta = _draw(spec, n_sets, np.random.default_rng(seed))
+    theta = draw_sets(spec, n_sets, np.random.default_rng(seed))
     predicted = net.choice_prob(theta)
     if spec.analytic_choice_logp is not None:
         by_name = dict(zip(spec.param_names, theta.T, strict=True))
@@ -135,6 +139,25 @@ def _hellinger(p: np.ndarray, q: np.ndarray) -> float:
     return float(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)))
 
 
+def simulation_grid(decided_rt: np.ndarray, shift: float, horizon: float) -> np.ndarray:
+    """2001 rt points from the smallest possible rt ``shift`` past the slowest decided trials,
+    at most to ``shift + horizon``: the bins on which a density meets a simulation."""
+    top = min(np.percentile(decided_rt, 99.9) + 0.5, shift + horizon)
+    return np.linspace(shift, top, 2001)
+
+
+def hellinger_ratio(bin_masses, grid: np.ndarray, sims_a, sims_b, k: int) -> float:
+    """Hellinger distance of a density (its masses per bin of ``grid``, choice -1 then +1) to
+    set ``k`` of simulation ``sims_a``, over the distance between ``sims_a`` and ``sims_b``
+    (the simulation's own noise)."""
+    edges = np.concatenate([-grid[::-1], grid])
+    bins = np.concatenate([bin_masses[0][::-1], [0.0], bin_masses[1]])
+    hist_a = _histogram(sims_a.rt[k], sims_a.choice[k], edges)
+    hist_b = _histogram(sims_b.rt[k], sims_b.choice[k], edges)
+    noise = _hellinger(_coarse(hist_a), _coarse(hist_b))
+    return _hellinger(_coarse(bins / bins.sum()), _coarse(hist_a)) / max(noise, 1e-12)
+
+
 def lan_vs_simulation(
     net: Network,
     n_sets: int = 50,
@@ -145,36 +168,26 @@ def lan_vs_simulation(
     """Mass per choice and Hellinger distance of a LAN density (rescaled to ``cpn`` if given)
     against simulations."""
     spec = net.spec
-    theta = _draw(spec, n_sets, np.random.default_rng(seed))
+    theta = draw_sets(spec, n_sets, np.random.default_rng(seed))
     a_sims = simulate(spec, theta, n_sims, seed=seed + 1, max_t=net.mass_horizon)
     b_sims = simulate(spec, theta, n_sims, seed=seed + 2, max_t=net.mass_horizon)
     mass_errors, ratios = [], []
     for k in range(n_sets):
         decided = a_sims.rt[k][np.isfinite(a_sims.rt[k])]
         shift = theta[k, spec.param_names.index("t")]
-        top = min(np.percentile(decided, 99.9) + 0.5, shift + net.mass_horizon)
-        grid = np.linspace(shift, top, 2001)
+        grid = simulation_grid(decided, shift, net.mass_horizon)
         mid = 0.5 * (grid[1:] + grid[:-1])
-        width = np.diff(grid)
-        edges = np.concatenate([-grid[::-1], grid])
         net_mass = []
         for c in (-1, 1):
             choice = np.full(len(mid), c)
             logp = likelihood_logp(net, cpn, theta[k : k + 1], mid, choice, np.zeros(len(mid), int))
-            net_mass.append(np.exp(logp) * width)
-        net_bins = np.concatenate([net_mass[0][::-1], [0.0], net_mass[1]])
+            net_mass.append(np.exp(logp) * np.diff(grid))
         # A LAN's labels are densities over all simulations (undecided ones included); the
         # rescaled likelihood's choice probabilities are conditional on a decision.
         n_reference = len(decided) if cpn is not None else n_sims
         for c, mass in zip((-1, 1), net_mass, strict=True):
             mass_errors.append(abs(mass.sum() - (a_sims.choice[k] == c).sum() / n_reference))
-        hist_a = _histogram(a_sims.rt[k], a_sims.choice[k], edges)
-        hist_b = _histogram(b_sims.rt[k], b_sims.choice[k], edges)
-
-        noise = _hellinger(_coarse(hist_a), _coarse(hist_b))
-        ratios.append(
-            _hellinger(_coarse(net_bins / net_bins.sum()), _coarse(hist_a)) / max(noise, 1e-12)
-        )
+        ratios.append(hellinger_ratio(net_mass, grid, a_sims, b_sims, k))
     return {
         "n_sets": n_sets,
         "n_sims": n_sims,
