@@ -10,8 +10,8 @@ import time
 import numpy as np
 
 import ssmlan
+from ssmlan.constants import LOG_DENSITY_FLOOR
 from ssmlan.likelihoods import ddm_logp
-from ssmlan.training_data.config import LOG_DENSITY_FLOOR
 from ssmlan.training_data.kde_labels import kde_log_density
 from ssmlan.training_data.parameters import sample_parameters
 

@@ -15,8 +15,8 @@ import argparse
 import numpy as np
 
 from ssmlan.checks.network_report import draw_sets, hellinger_ratio, simulation_grid
+from ssmlan.constants import MAX_T as MASS_HORIZON
 from ssmlan.models import get_model
-from ssmlan.networks.network import MASS_HORIZON
 from ssmlan.simulate import simulate
 from ssmlan.training_data.kde_labels import kde_log_density
 

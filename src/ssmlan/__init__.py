@@ -9,10 +9,9 @@ from ssmlan.jax_devices import use_all_cpu_cores
 
 use_all_cpu_cores()  # before JAX starts: lets NumPyro run chains in parallel on CPU
 
+from ssmlan.constants import VERSION as __version__  # noqa: E402
 from ssmlan.models import get_model, list_models  # noqa: E402
 from ssmlan.simulate import Simulations, simulate  # noqa: E402
-
-__version__ = "0.1.0"
 
 __all__ = ["Simulations", "__version__", "get_model", "list_models", "load_network", "simulate"]
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import ssmlan
+from ssmlan.constants import LOG_DENSITY_FLOOR
 from ssmlan.likelihoods import ddm_choice_logp, ddm_logp
 from ssmlan.training_data import DatasetError, GeneratorConfig, generate, load_dataset
-from ssmlan.training_data.config import LOG_DENSITY_FLOOR
 from ssmlan.training_data.kde_labels import kde_log_density
 from ssmlan.training_data.parameters import sample_parameters, widened_box
 from ssmlan.training_data.storage import shard_path

@@ -13,11 +13,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
-from ssmlan.fit import build_model
 from ssmlan.jax_devices import worker_shares
 from ssmlan.models import get_model
 from ssmlan.networks import load_network
 from ssmlan.parallel import map_unordered
+from ssmlan.pymc.box_model import box_model
 from ssmlan.pymc.sampling import sample
 from ssmlan.simulate import simulate
 
@@ -72,7 +72,7 @@ def posterior_draws(
     """
     if "lan" in ssm_options:
         ssm_options["lan"] = as_lan(ssm_options["lan"])
-    pymc_model = build_model(frame, model, likelihood=likelihood, route="jax", **ssm_options)
+    pymc_model = box_model(frame, model, likelihood=likelihood, route="jax", **ssm_options)
     return sample_draws(pymc_model, get_model(model).param_names, draws, tune, seed)
 
 

@@ -1,7 +1,7 @@
 """Model registry: typed declarations of every SSM (see `ssmlan.models.registry`)."""
 
 from ssmlan.models.registry import MODELS, get_model, list_models, register
-from ssmlan.models.spec import Boundary, Domain, Kernel, ModelSpec, Noise, Param, Slot
+from ssmlan.models.spec import Boundary, Domain, Kernel, ModelSpec, Noise, Param, Role, Slot
 
 __all__ = [
     "MODELS",
@@ -11,6 +11,7 @@ __all__ = [
     "ModelSpec",
     "Noise",
     "Param",
+    "Role",
     "Slot",
     "get_model",
     "list_models",

@@ -19,6 +19,7 @@ from ssmlan.models.spec import (
     ModelSpec,
     Noise,
     Param,
+    Role,
     Slot,
 )
 
@@ -41,7 +42,7 @@ def _z(lo: float = 0.1, hi: float = 0.9) -> Param:
 
 
 def _t(lo: float = 0.001, hi: float = 2.0, default: float = 0.001) -> Param:
-    return Param("t", lo, hi, default, _T_DOC, domain=NON_NEGATIVE)
+    return Param("t", lo, hi, default, _T_DOC, domain=NON_NEGATIVE, role=Role.SHIFT)
 
 
 MODELS: dict[str, ModelSpec] = {}
@@ -104,6 +105,7 @@ register(
                 0.001,
                 "non-decision jitter: uniform on t +- st (s)",
                 NON_NEGATIVE,
+                role=Role.SHIFT_JITTER,
             ),
         ),
         boundary=CONSTANT,
@@ -217,7 +219,7 @@ register(
                 )
                 for k in range(3)
             ),
-            Param("t", 0.0, 2.0, 0.001, _T_DOC, NON_NEGATIVE, slot=1),
+            Param("t", 0.0, 2.0, 0.001, _T_DOC, NON_NEGATIVE, slot=1, role=Role.SHIFT),
         ),
         boundary=CONSTANT,
         kernel=Kernel.RACE,

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import Enum, IntEnum
 from types import ModuleType
 from typing import Any
 
@@ -42,6 +42,17 @@ N_SLOTS = len(Slot)
 
 #: Values a slot takes when the model does not declare it: no variability, Gaussian noise.
 SLOT_NEUTRAL = np.array([0.0, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 2.0])
+
+
+class Role(Enum):
+    """What a parameter does to the rt distribution, beyond feeding its kernel slot."""
+
+    PLAIN = "plain"
+    #: The non-decision time: it only shifts the rt distribution (a LAN never sees it; its
+    #: input is the decision time ``rt - smallest rt``).
+    SHIFT = "shift"
+    #: Half-width of a uniform jitter of the shift: the smallest rt is ``shift - jitter``.
+    SHIFT_JITTER = "shift_jitter"
 
 
 class Noise(IntEnum):
@@ -93,6 +104,7 @@ class Param:
     ``domain`` is where the model is defined at all (simulation refuses values outside it);
     the training box is the part of it a network has seen. ``slot`` says which kernel quantity
     the parameter feeds; it defaults to the slot named like the parameter (``v`` -> ``Slot.V``).
+    ``role``: see `Role`.
     """
 
     name: str
@@ -102,6 +114,23 @@ class Param:
     description: str = ""
     domain: Domain = REAL
     slot: int | None = None
+    role: Role = Role.PLAIN
+
+    @property
+    def width(self) -> float:
+        """Width of the training box."""
+        return self.upper - self.lower
+
+    def to_box(self, eta: Any, xp: ModuleType = np) -> Any:
+        """The link into the training box: ``lower + width * sigmoid(eta)`` maps the real line
+        onto the box, so a value built from any linear predictor ``eta`` stays inside (the
+        sigmoid is written with ``tanh``, finite with finite gradients for every ``eta``)."""
+        return self.lower + self.width * 0.5 * (1.0 + xp.tanh(0.5 * eta))
+
+    def from_box(self, value: Any, xp: ModuleType = np) -> Any:
+        """Inverse of `to_box`: ``logit((value - lower) / width)``, for values inside the box."""
+        unit = (value - self.lower) / self.width
+        return xp.log(unit) - xp.log1p(-unit)
 
     @property
     def kernel_slot(self) -> int:
@@ -186,6 +215,80 @@ class ModelSpec:
             f"Model {self.name!r} has no parameter {name!r}; its parameters are "
             f"{', '.join(self.param_names)}."
         )
+
+    def box(self, share: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bounds of the central ``share`` of each side of the training box."""
+        centre, half = (self.lower + self.upper) / 2, (self.upper - self.lower) / 2 * share
+        return centre - half, centre + half
+
+    def from_unit(
+        self, unit: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Points of the unit cube (last axis: parameters) mapped affinely onto ``bounds``
+        (default: the training box)."""
+        lower, upper = bounds if bounds is not None else (self.lower, self.upper)
+        return lower + np.asarray(unit) * (upper - lower)
+
+    def sample_in_box(
+        self,
+        n: int,
+        rng: np.random.Generator,
+        bounds: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """``n`` parameter sets (rows, in the spec's order) uniform in ``bounds`` (default: the
+        training box; see `box` for its central part)."""
+        return self.from_unit(rng.random((n, self.n_params)), bounds)
+
+    def clip_to_box(self, theta: np.ndarray) -> np.ndarray:
+        """``theta`` (last axis: parameters) clipped into the training box."""
+        return np.clip(theta, self.lower, self.upper)
+
+    def row(self, **values: float) -> np.ndarray:
+        """One parameter vector in the spec's order, from values by name (every parameter)."""
+        missing = [n for n in self.param_names if n not in values]
+        unknown = [n for n in values if n not in self.param_names]
+        if missing or unknown:
+            raise ValueError(
+                f"Model {self.name!r} takes {', '.join(self.param_names)}; missing: "
+                f"{missing or 'none'}, unknown: {unknown or 'none'}."
+            )
+        return np.array([float(values[n]) for n in self.param_names])
+
+    def _role_index(self, role: Role) -> int | None:
+        found = [j for j, p in enumerate(self.params) if p.role is role]
+        return found[0] if found else None
+
+    @property
+    def shift_index(self) -> int:
+        """Column of the shift parameter (the non-decision time)."""
+        index = self._role_index(Role.SHIFT)
+        if index is None:
+            raise ValueError(f"Model {self.name!r} declares no shift (non-decision time).")
+        return index
+
+    @property
+    def shift(self) -> Param:
+        """The shift parameter (the non-decision time, ``t``)."""
+        return self.params[self.shift_index]
+
+    def smallest_rt(self, theta: Any, xp: ModuleType = np) -> Any:
+        """Per row of ``theta`` (last axis: parameters), the smallest rt the model produces:
+        the shift, less its jitter where the model has one. Every density is zero below it,
+        and a LAN's input is the decision time measured from it."""
+        jitter = self._role_index(Role.SHIFT_JITTER)
+        shift = theta[..., self.shift_index]
+        return shift if jitter is None else shift - theta[..., jitter]
+
+    def without_shift(self, theta: Any, xp: ModuleType = np) -> Any:
+        """``theta`` without its shift column (the parameters a LAN takes)."""
+        j = self.shift_index
+        if j + 1 == self.n_params:
+            return theta[..., :j]
+        return xp.concatenate([theta[..., :j], theta[..., j + 1 :]], axis=-1)
+
+    @property
+    def names_without_shift(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params if p.role is not Role.SHIFT)
 
     def closing_time(self, theta: Any, xp: ModuleType = np) -> Any:
         """Per row of ``theta`` (``(rows, n_params)``), the decision time by which the boundary

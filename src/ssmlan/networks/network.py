@@ -18,25 +18,19 @@ from typing import Any
 
 import numpy as np
 
+from ssmlan.constants import LOG_DENSITY_FLOOR, MAX_T, MIN_DECISION_TIME
 from ssmlan.models import ModelSpec
 from ssmlan.networks.mlp import Layers, forward
-from ssmlan.training_data.config import LOG_DENSITY_FLOOR
 
 KINDS = ("lan", "cpn")
-#: Decision times ``rt - t`` below this are clipped in the LAN's input; every density in the
-#: registry's boxes is at the floor there.
-MIN_DECISION_TIME = 1e-4
-SHIFT_PARAM = "t"
-#: The LAN's mass per choice is integrated over ``u = log(rt - t)`` from `MIN_DECISION_TIME`
+#: The LAN's mass per choice is integrated over ``u = log(rt - t)`` from ``MIN_DECISION_TIME``
 #: to the longest decision time of its training simulations (``max_t``, `Network.mass_horizon`;
 #: the LAN never saw a label past it, and simulated choice proportions count only trials
 #: decided by then), or to the time the boundary closes if that is earlier (angle: every trial
 #: has ended by then, and the density's cliff there would otherwise need hundreds of nodes), by
 #: Gauss-Legendre. The number of nodes is chosen per network when it is trained
 #: (`calibrate_mass_nodes`, stored as ``mass_nodes`` in its metadata); 64 suffice for the ddm
-#: and the angle model.
-#: Horizon for a network whose metadata names no training ``max_t`` (the generator's default).
-MASS_HORIZON = 20.0
+#: and the angle model. A network whose metadata names no training ``max_t`` ends at ``MAX_T``.
 MASS_NODE_CHOICES = (64, 128, 256, 512)
 #: Largest accepted change of a mass (probability units) when the node count doubles.
 MASS_TOLERANCE = 1e-3
@@ -53,17 +47,20 @@ def mass_rule(nodes: int, horizon: Any, xp: ModuleType = np) -> tuple[Any, Any]:
 
 
 def lan_features(spec: ModelSpec, theta: Any, rt: Any, choice: Any, xp: ModuleType = np) -> Any:
-    """LAN inputs per trial: the parameters except ``t``, ``log(rt - t)`` and the choice.
+    """LAN inputs per trial: the parameters except the shift, the log decision time
+    ``log(rt - smallest rt)`` and the choice (`ModelSpec.smallest_rt`).
 
-    ``theta`` is ``(n_trials, n_params)``; rows with ``rt <= t`` get the clipped decision time
-    (callers mask them).
+    ``theta`` is ``(n_trials, n_params)``; rows below the smallest rt get the clipped decision
+    time (callers mask them).
     """
-    if SHIFT_PARAM not in spec.param_names:
-        raise ValueError(f"Model {spec.name!r} has no non-decision time {SHIFT_PARAM!r}.")
-    shift = spec.param_names.index(SHIFT_PARAM)
-    log_decision = xp.log(xp.maximum(rt - theta[:, shift], MIN_DECISION_TIME))
-    parts = [theta[:, :shift]] + ([theta[:, shift + 1 :]] if shift + 1 < spec.n_params else [])
-    return xp.concatenate([*parts, log_decision[:, None], choice[:, None]], axis=1)
+    log_decision = xp.log(xp.maximum(rt - spec.smallest_rt(theta, xp), MIN_DECISION_TIME))
+    others = spec.without_shift(theta, xp)
+    return xp.concatenate([others, log_decision[:, None], choice[:, None]], axis=1)
+
+
+def lan_input_names(spec: ModelSpec) -> list[str]:
+    """Names of a LAN's inputs, in order (see `lan_features`)."""
+    return [*spec.names_without_shift, f"log(rt - {spec.shift.name})", "choice"]
 
 
 def check_in_box(spec: ModelSpec, theta: np.ndarray) -> None:
@@ -113,20 +110,19 @@ class Network:
     def mass_horizon(self) -> float:
         """Longest decision time (s) in the training simulations: where the LAN's mass ends."""
         config = self.meta.get("data", {}).get("generator_config", {})
-        return float(config.get("max_t", MASS_HORIZON))
+        return float(config.get("max_t", MAX_T))
 
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
         """LAN log-likelihood per trial; ``theta`` is ``(n_trials, n_params)``."""
         features = lan_features(self.spec, theta, rt, choice, xp)
         out = xp.maximum(self.raw(features, xp), LOG_DENSITY_FLOOR)
-        t = theta[:, self.spec.param_names.index(SHIFT_PARAM)]
-        return xp.where(rt > t, out, -np.inf)
+        return xp.where(rt > self.spec.smallest_rt(theta, xp), out, -np.inf)
 
     def log_mass_xp(self, theta: Any, choice: Any, xp: ModuleType, nodes: int = 0) -> Any:
         """LAN: ``log ∫ exp(logp(rt, choice)) drt`` per row of ``theta`` (``choice`` per row).
 
         The exact density's mass is ``P(choice)``; the LAN's is off by its approximation error.
-        ``t`` only shifts the density, so the mass does not depend on it. ``nodes``: of the
+        The shift only moves the density, so the mass does not depend on it. ``nodes``: of the
         quadrature (default: the network's calibrated ``mass_nodes``).
         """
         nodes = nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
@@ -137,8 +133,7 @@ class Network:
         else:
             u, log_weight = mass_rule(nodes, xp.minimum(closes, horizon), xp)
         rows = theta.shape[0]
-        shift = self.spec.param_names.index(SHIFT_PARAM)
-        others = xp.concatenate([theta[:, :shift], theta[:, shift + 1 :]], axis=1)
+        others = self.spec.without_shift(theta, xp)
         width = self.spec.n_params + 1
         features = xp.concatenate(
             [
@@ -199,10 +194,7 @@ def calibrate_mass_nodes(net: Network, n_points: int = 200, seed: int = 0) -> in
     `MASS_TOLERANCE` when the nodes double, on ``n_points`` parameter sets drawn in the box
     (both choices). The largest choice if none does."""
     spec = net.spec
-    rng = np.random.default_rng(seed)
-    theta = (spec.lower + (spec.upper - spec.lower) * rng.random((n_points, spec.n_params))).astype(
-        np.float32
-    )
+    theta = spec.sample_in_box(n_points, np.random.default_rng(seed)).astype(np.float32)
     choices = np.where(np.arange(n_points) % 2 == 0, 1.0, -1.0).astype(np.float32)
     masses = {n: np.exp(net.log_mass_xp(theta, choices, np, nodes=n)) for n in MASS_NODE_CHOICES}
     for coarse, fine in itertools.pairwise(MASS_NODE_CHOICES):

@@ -16,16 +16,16 @@ import numpy as np
 import optax
 from tqdm.auto import tqdm
 
-from ssmlan import __version__
+from ssmlan.constants import VERSION
 from ssmlan.models import ModelSpec, get_model
 from ssmlan.networks.mlp import ACTIVATIONS, MLP, export_layers
 from ssmlan.networks.model_file import FORMAT_VERSION, save_network
 from ssmlan.networks.network import (
     KINDS,
-    SHIFT_PARAM,
     Network,
     calibrate_mass_nodes,
     lan_features,
+    lan_input_names,
 )
 from ssmlan.training_data.storage import read_dataset, read_manifest
 
@@ -69,7 +69,7 @@ def _arrays(data: dict, kind: str, spec: ModelSpec) -> tuple[np.ndarray, np.ndar
         per_set = len(data["lan_labels"]) // max(n_sets, 1)
         raw = data["lan_features"]
         theta, rt, choice = raw[:, : spec.n_params], raw[:, -2], raw[:, -1]
-        above = rt > theta[:, spec.param_names.index(SHIFT_PARAM)]
+        above = rt > spec.smallest_rt(theta)
         features = lan_features(spec, theta[above], rt[above], choice[above])
         return (
             features.astype(np.float32),
@@ -88,7 +88,7 @@ def _arrays(data: dict, kind: str, spec: ModelSpec) -> tuple[np.ndarray, np.ndar
 def _input_scaling(spec: ModelSpec, kind: str, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Offset and scale of each input: parameters map their box to [-1, 1]; a LAN's
     log decision time is standardised; the choice (+-1) is left as it is."""
-    keep = np.array([kind == "cpn" or name != SHIFT_PARAM for name in spec.param_names])
+    keep = np.array([kind == "cpn" or j != spec.shift_index for j in range(spec.n_params)])
     offset, scale = ((spec.lower + spec.upper) / 2)[keep], ((spec.upper - spec.lower) / 2)[keep]
     if kind == "lan":
         log_decision = x[:, keep.sum()]
@@ -304,13 +304,11 @@ def train(
     )
     infos = [info for _, info in trained]
     meta = {
-        "ssmlan_version": __version__,
+        "ssmlan_version": VERSION,
         "output": "log-likelihood (floored at log(1e-7))"
         if kind == "lan"
         else "logit P(choice=+1)",
-        "inputs": [n for n in spec.param_names if n != SHIFT_PARAM] + ["log(rt - t)", "choice"]
-        if kind == "lan"
-        else list(spec.param_names),
+        "inputs": lan_input_names(spec) if kind == "lan" else list(spec.param_names),
         "train_config": asdict(config),
         "training": {
             "best_val_loss": ensemble_val,

@@ -6,12 +6,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
+from ssmlan.constants import MAX_T
 from ssmlan.models import get_model
-
-#: Floor of the LAN labels: log(1e-7), as in the reference tutorial and the LAN paper.
-LOG_DENSITY_FLOOR = float(np.log(1e-7))
 
 #: Where the CPN's choice-probability labels come from (see `GeneratorConfig`).
 CPN_LABELS = ("decided", "analytic", "empirical")
@@ -22,23 +18,23 @@ class GeneratorConfig:
     """Settings of one data set; shards are only ever mixed when these match exactly.
 
     ``n_param_sets`` sets are drawn in the model's training box (``sampler``: ``"uniform"`` or
-    ``"sobol"``) and split into shards of ``shard_size``. Each set gets ``n_sims`` simulations and
-    ``n_labels`` LAN training points: a share ``frac_simulated`` drawn from the simulations,
-    ``frac_uniform`` uniform on ``[0, max_t]``, the rest with decision times (rt minus the smallest
-    possible rt) log-uniform on ``[1e-4, max_t]``: these reach the fast edge, below every
-    simulation, where the label is the floor ``LOG_DENSITY_FLOOR`` and a LAN trained without them
-    extrapolates freely. ``cpn_labels``: ``"decided"`` (choice proportions among the simulations
-    that reached a boundary before ``max_t``: the probability of a choice given a response, as
-    observed data are and as the closed form of the ddm is), ``"analytic"`` (closed form, for models
-    that have one, e.g. the ddm) or ``"empirical"`` (proportions of all simulations: the CPN,
-    trained on P(+1), counts undecided ones as choice -1; the default of data sets written before
-    ``"decided"`` existed). ``box_margin``: sets are drawn in the box widened by this share of its
-    width on each side (within the parameters' domains), so that networks are trained past the edges
-    of the box that priors may fill. ``bandwidth_scale``: the LAN labels' KDE bandwidth as a
-    multiple of Silverman's rule; Silverman's rule over-smooths the steep fast edge of rt densities
-    (it assumes a Gaussian), which biases a LAN's ``t``. With 50,000 simulations per set, half of it
-    moved the ddm LAN's posterior modes in ``t`` from 0.25 to 0.21 posterior SDs off the exact ones
-    (30 data sets), the others unchanged.
+    ``"sobol"``) and split into shards of ``shard_size``. Each set gets ``n_sims`` simulations
+    and ``n_labels`` LAN training points: a share ``frac_simulated`` drawn from the simulations,
+    ``frac_uniform`` uniform on ``[0, max_t]``, the rest with decision times (rt minus the
+    smallest possible rt) log-uniform on ``[MIN_DECISION_TIME, max_t]``. These reach the fast
+    edge, below every simulation, where the label is the floor ``LOG_DENSITY_FLOOR``; a LAN
+    trained without them extrapolates freely there.
+
+    ``cpn_labels``: ``"decided"`` (choice proportions among the simulations that reached a
+    boundary before ``max_t``: the probability of a choice given a response, as observed data
+    are and as the closed form of the ddm is), ``"analytic"`` (closed form, for models that have
+    one) or ``"empirical"`` (proportions of all simulations; undecided ones count as choice -1).
+
+    ``box_margin``: sets are drawn in the box widened by this share of its width on each side
+    (within the parameters' domains), so that networks are trained past the edges of the box
+    that priors may fill. ``bandwidth_scale``: the LAN labels' KDE bandwidth as a multiple of
+    Silverman's rule, which over-smooths the steep fast edge of rt densities (it assumes a
+    Gaussian) and so biases a LAN's ``t``.
     """
 
     model: str
@@ -50,7 +46,7 @@ class GeneratorConfig:
     seed: int = 0
     frac_simulated: float = 0.8
     frac_uniform: float = 0.1
-    max_t: float = 20.0
+    max_t: float = MAX_T
     dt: float | None = None
     cpn_labels: str = "decided"
     box_margin: float = 0.0

@@ -15,28 +15,14 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from ssmlan import __version__
-from ssmlan.models import Kernel, get_model
-from ssmlan.models.spec import Slot
+from ssmlan.constants import MIN_DECISION_TIME, VERSION
+from ssmlan.models import get_model
 from ssmlan.parallel import map_unordered
 from ssmlan.simulate import simulate
-from ssmlan.simulate.api import kernel_rows
 from ssmlan.training_data.config import GeneratorConfig
 from ssmlan.training_data.kde_labels import kde_log_density
 from ssmlan.training_data.parameters import defect_reasons, sample_parameters, tally
 from ssmlan.training_data.storage import finished_shards, open_dataset, write_shard
-
-#: Shortest decision time (rt minus the smallest possible rt) of the "fast" label points (s):
-#: the LAN's input ``log(rt - t)`` is clipped there (`ssmlan.networks.network`).
-FAST_DECISION_LOW = 1e-4
-
-
-def smallest_rt(spec, theta: np.ndarray) -> np.ndarray:
-    """Per set, the smallest possible rt: the non-decision time (minus its jitter, if any)."""
-    rows = kernel_rows(spec, theta)
-    if spec.kernel is Kernel.RACE:
-        return rows[:, 1]
-    return rows[:, Slot.T] - rows[:, Slot.ST]
 
 
 def _label_points(rng, rt, choice, shift, config, choices) -> tuple[np.ndarray, np.ndarray]:
@@ -49,7 +35,7 @@ def _label_points(rng, rt, choice, shift, config, choices) -> tuple[np.ndarray, 
         [
             rt[picks],
             rng.uniform(0.0, config.max_t, n_uniform),
-            shift + np.exp(rng.uniform(np.log(FAST_DECISION_LOW), np.log(config.max_t), n_fast)),
+            shift + np.exp(rng.uniform(np.log(MIN_DECISION_TIME), np.log(config.max_t), n_fast)),
         ]
     )
     points_choice = np.concatenate(
@@ -77,7 +63,7 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
     )
     reasons = [defect_reasons(sims.rt[k]) for k in range(len(theta))]
     keep = np.array([not r for r in reasons])
-    shifts = smallest_rt(spec, theta)
+    shifts = spec.smallest_rt(theta)
     features, labels = [], []
     for k in np.flatnonzero(keep):
         rt, choice = _label_points(rng, sims.rt[k], sims.choice[k], shifts[k], config, spec.choices)
@@ -117,7 +103,7 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
         "model": spec.name,
         "model_fingerprint": spec.fingerprint(),
         "config": config.to_dict(),
-        "ssmlan_version": __version__,
+        "ssmlan_version": VERSION,
         "n_sets_drawn": len(theta),
         "n_sets_kept": int(keep.sum()),
         "dropped": tally(reasons),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import fftconvolve
 
-from ssmlan.training_data.config import LOG_DENSITY_FLOOR
+from ssmlan.constants import LOG_DENSITY_FLOOR
 
 #: Smallest bandwidth in log-rt units (0.01 = a 1% change of the decision time).
 MIN_BANDWIDTH = 0.01

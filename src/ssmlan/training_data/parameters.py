@@ -32,12 +32,10 @@ def sample_parameters(
 ) -> np.ndarray:
     """``n`` parameter sets (rows, in the spec's order) drawn in the training box, widened by
     ``margin`` (see `widened_box`) so that a network is as good at the box's edges as inside."""
+    bounds = widened_box(spec, margin)
     if sampler == "sobol":
-        unit = qmc.Sobol(spec.n_params, scramble=True, seed=rng).random(n)
-    else:
-        unit = rng.random((n, spec.n_params))
-    lower, upper = widened_box(spec, margin)
-    return lower + unit * (upper - lower)
+        return spec.from_unit(qmc.Sobol(spec.n_params, scramble=True, seed=rng).random(n), bounds)
+    return spec.sample_in_box(n, rng, bounds)
 
 
 def defect_reasons(rt: np.ndarray, max_mean_rt: float = 10.0) -> list[str]:
