@@ -27,6 +27,7 @@ test-slow: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/lint-imports
 
 ## bench: benchmarks against ssm-simulators (installed only in the benchmark environment)
 $(BENCH_VENV)/.installed: pyproject.toml

@@ -57,7 +57,7 @@ def offsets(lan, cpn, index: int, n_trials: int, seed: int) -> dict[str, np.ndar
     bounds = list(zip(SPEC.lower, SPEC.upper, strict=True))
     bounds[3] = (bounds[3][0], min(bounds[3][1], rt.min() - 1e-3))
     start = np.clip(truth, [b[0] for b in bounds], [b[1] for b in bounds])
-    exact = total_logp(AnalyticSource(SPEC), AnalyticSource(SPEC), rt, choice, False)
+    exact = total_logp(AnalyticSource.of(SPEC), AnalyticSource.of(SPEC), rt, choice, False)
     mode = posterior_mode(exact, start, bounds)
     sd = np.sqrt(np.diag(np.linalg.inv(-np.asarray(jax.hessian(exact)(jnp.asarray(mode))))))
     result = {}

@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 import time
+import types
+import typing
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import MISSING, fields
 
 import numpy as np
 
@@ -57,6 +59,32 @@ def _simulate(args: argparse.Namespace) -> None:
         print(f"wrote {len(frame)} trials to {args.out}")
 
 
+def _add_config_options(parser: argparse.ArgumentParser, config_class) -> None:
+    """One option per field of ``config_class``, with the field's type, default, help text and
+    choices (declared with `ssmlan.settings.setting`); tuples take one or more values."""
+    hints = typing.get_type_hints(config_class)
+    for f in fields(config_class):
+        kind = hints[f.name]
+        if isinstance(kind, types.UnionType):  # e.g. float | None
+            kind = next(k for k in typing.get_args(kind) if k is not type(None))
+        options: dict = {"help": f.metadata.get("help", "")}
+        if typing.get_origin(kind) is tuple:
+            options.update(type=typing.get_args(kind)[0], nargs="+")
+        else:
+            options["type"] = kind
+        if f.metadata.get("choices"):
+            options["choices"] = f.metadata["choices"]
+        if f.default is MISSING:
+            options["required"] = True
+        else:
+            default = f.default
+            options["default"] = list(default) if isinstance(default, tuple) else default
+            if default is not None:
+                shown = " ".join(map(str, default)) if isinstance(default, tuple) else default
+                options["help"] += f" (default: {shown})"
+        parser.add_argument(f"--{f.name.replace('_', '-')}", **options)
+
+
 def _from_args(config_class, args: argparse.Namespace):
     """Build a config dataclass from the CLI options named like its fields (lists -> tuples)."""
     values = {f.name: getattr(args, f.name) for f in fields(config_class) if hasattr(args, f.name)}
@@ -64,7 +92,8 @@ def _from_args(config_class, args: argparse.Namespace):
 
 
 def _generate(args: argparse.Namespace) -> None:
-    from ssmlan.training_data import GeneratorConfig, generate
+    from ssmlan.training_data.config import GeneratorConfig
+    from ssmlan.training_data.generate import generate
 
     config = _from_args(GeneratorConfig, args)
     summary = generate(config, args.out, n_workers=args.workers, scheduler=args.scheduler)
@@ -194,6 +223,8 @@ def _simulate_demo(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ssmlan.training_data.config import GeneratorConfig
+
     parser = argparse.ArgumentParser(prog="ssmlan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -212,24 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(run=_simulate)
 
     gen = sub.add_parser("generate", help="LAN/CPN training data (resumable shards)")
-    gen.add_argument("--model", required=True)
-    gen.add_argument("--n-param-sets", type=int, default=2000)
-    gen.add_argument("--n-sims", type=int, default=100_000)
-    gen.add_argument("--n-labels", type=int, default=1000, help="LAN points per parameter set")
-    gen.add_argument("--shard-size", type=int, default=50, help="parameter sets per shard")
-    gen.add_argument("--sampler", choices=("uniform", "sobol"), default="uniform")
-    gen.add_argument("--seed", type=int, default=0)
-    gen.add_argument(
-        "--cpn-labels",
-        default=argparse.SUPPRESS,  # GeneratorConfig holds the default and checks the value
-        help="decided (default), analytic or empirical: see GeneratorConfig",
-    )
-    gen.add_argument(
-        "--box-margin", type=float, default=0.0, help="draw sets past the box by this share"
-    )
-    gen.add_argument(
-        "--bandwidth-scale", type=float, default=0.5, help="KDE bandwidth / Silverman's rule"
-    )
+    _add_config_options(gen, GeneratorConfig)
     gen.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
     gen.add_argument("--scheduler", default=None, help="Dask scheduler address (cluster run)")
     gen.add_argument("--out", required=True, help="data set folder (rerun to resume)")

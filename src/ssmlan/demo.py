@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import arviz as az
-import numpy as np
 
 from ssmlan.networks import load_network
 from ssmlan.plots.posterior import plot_marginals, plot_rt_fit
-from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
+from ssmlan.pymc.gonogo import FIXED, SPEC, gonogo_model, simulate_gonogo
 from ssmlan.pymc.sampling import SAMPLER_ROUTES, sample
 
 TRUTH = {"v": 1.2, "a": 1.0, "t": 0.3}
@@ -38,7 +37,7 @@ def run_demo(
     data.to_csv(out / "data.csv", index=False)
     print(
         f"Go/NoGo data: {n_trials} trials, true v={TRUTH['v']}, a={TRUTH['a']} (half the "
-        f"boundary separation), z=0.5, t={TRUTH['t']}; presses: "
+        f"boundary separation), z={FIXED['z']}, t={TRUTH['t']}; presses: "
         f"{int((data.choice == 1).sum())}, withheld: {int((data.choice == -1).sum())}"
     )
     model = gonogo_model(data, route=SAMPLER_ROUTES[sampler])
@@ -53,12 +52,10 @@ def run_demo(
     summary.to_csv(out / "summary.csv")
     draws_by_name = {name: idata.posterior[name].values for name in TRUTH}
     plot_marginals(draws_by_name, TRUTH).savefig(out / "posterior.png", dpi=110)
-    mean = np.array(
-        [draws_by_name["v"].mean(), draws_by_name["a"].mean(), 0.5, draws_by_name["t"].mean()]
-    )
+    mean = SPEC.row(**FIXED, **{name: float(draws.mean()) for name, draws in draws_by_name.items()})
     go = data[data.condition == "go"]
     plot_rt_fit(
-        go.rt.to_numpy(), load_network("ddm", "lan"), mean, "Go trials: data vs LAN"
+        go.rt.to_numpy(), load_network(SPEC.name, "lan"), mean, "Go trials: data vs LAN"
     ).savefig(out / "rt_fit.png", dpi=110)
     print(f"wrote {out}/posterior.nc, summary.csv, posterior.png, rt_fit.png")
     return {"summary": summary, "seconds": seconds}

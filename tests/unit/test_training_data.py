@@ -118,26 +118,6 @@ def test_unknown_model_is_refused():
         GeneratorConfig("dmm")
 
 
-def test_batches_cover_every_row_once_per_epoch(tmp_path):
-    from ssmlan.training_data.batches import iter_batches
-
-    generate(GeneratorConfig("ddm", **SMALL), tmp_path, n_workers=1, progress=False)
-    data = load_dataset(tmp_path)
-    batches = list(iter_batches(tmp_path, "lan", 64, seed=1, buffer_shards=2))
-    features = np.concatenate([f for f, _ in batches])
-    labels = np.concatenate([y for _, y in batches])
-    assert all(len(f) <= 64 for f, _ in batches)
-    order = np.lexsort(features.T)
-    expected = np.lexsort(data["lan_features"].T)
-    np.testing.assert_array_equal(features[order], data["lan_features"][expected])
-    np.testing.assert_array_equal(labels[order], data["lan_labels"][expected])
-    again = np.concatenate([f for f, _ in iter_batches(tmp_path, "lan", 64, seed=1)])
-    other = np.concatenate([f for f, _ in iter_batches(tmp_path, "lan", 64, seed=2)])
-    assert not np.array_equal(again, other)
-    cpn_x, cpn_y = next(iter_batches(tmp_path, "cpn", 5, seed=0))
-    assert cpn_x.shape == (5, 4) and cpn_y.shape == (5,)
-
-
 def test_output_path_that_is_a_file_is_refused(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

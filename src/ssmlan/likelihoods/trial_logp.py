@@ -9,29 +9,43 @@ rescaled per choice to the CPN's choice probability (see `trial_logp`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from ssmlan.models import ModelSpec
-
 
 @dataclass(frozen=True)
 class AnalyticSource:
-    """The model's analytic density and choice probability, with the network call signature."""
+    """A closed-form density and choice probability, with the network call signature.
 
-    spec: ModelSpec
+    ``logp_fn(rt, choice, **params, xp)`` and ``choice_logp_fn(choice, **params, xp)`` take the
+    parameters by name; ``param_names`` is the column order of ``theta``.
+    """
+
+    param_names: tuple[str, ...]
+    logp_fn: Callable[..., Any]
+    choice_logp_fn: Callable[..., Any]
+
+    @classmethod
+    def of(cls, spec: Any) -> AnalyticSource:
+        """The analytic likelihood of a model spec (`ssmlan.models.ModelSpec`)."""
+        if spec.analytic_logp is None or spec.analytic_choice_logp is None:
+            raise ValueError(
+                f"Model {spec.name!r} has no analytic likelihood; use likelihood='network'."
+            )
+        return cls(spec.param_names, spec.analytic_logp, spec.analytic_choice_logp)
 
     def _by_name(self, theta: Any) -> dict:
-        return {name: theta[:, j] for j, name in enumerate(self.spec.param_names)}
+        return {name: theta[:, j] for j, name in enumerate(self.param_names)}
 
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
-        return self.spec.analytic_logp(rt, choice, **self._by_name(theta), xp=xp)
+        return self.logp_fn(rt, choice, **self._by_name(theta), xp=xp)
 
     def choice_logp_xp(self, theta: Any, choice: Any, xp: ModuleType) -> Any:
-        return self.spec.analytic_choice_logp(choice, **self._by_name(theta), xp=xp)
+        return self.choice_logp_fn(choice, **self._by_name(theta), xp=xp)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ def plot_lan_overlays(net: Network, n_sims: int = 50_000, seed: int = 0) -> Figu
     spec = net.spec
     base = spec.defaults.copy()
     base[spec.param_names.index("a")] = 1.2
-    base[spec.param_names.index("t")] = 0.3
+    base[spec.shift_index] = 0.3
     drifts = (-1.5, -0.5, 0.5, 1.5)
     fig = Figure(figsize=(4 * len(drifts), 3.2))
     axes = fig.subplots(1, len(drifts), sharey=True)

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pymc as pm
-from pymc.sampling.jax import get_jaxified_logp
+from pymc.sampling.jax import get_jaxified_graph
 
 
 def sample_blackjax(
@@ -27,7 +27,11 @@ def sample_blackjax(
     initvals: dict | None = None,
 ) -> az.InferenceData:
     """Posterior draws of ``model``'s free variables (constrained) from BlackJax NUTS."""
-    jax_logp = get_jaxified_logp(model)
+    logp_graph = get_jaxified_graph(inputs=model.value_vars, outputs=[model.logp()])
+
+    def logdensity(position):
+        return logp_graph(*position)[0]
+
     initial = model.initial_point(random_seed=seed)
     for name, value in (initvals or {}).items():  # constrained value -> transformed space
         rv = model[name]
@@ -35,12 +39,13 @@ def sample_blackjax(
         transformed = transform.forward(value, *rv.owner.inputs).eval() if transform else value
         initial[model.rvs_to_values[rv].name] = np.asarray(transformed)
     position = [jnp.asarray(initial[v.name]) for v in model.value_vars]
-    # The flag's meaning has flipped between PyMC releases: fix the sign against the model.
     reference = float(model.compile_logp()(initial))
-    sign = 1.0 if np.isclose(float(jax_logp(position)), reference, rtol=1e-6) else -1.0
-
-    def logdensity(position):
-        return sign * jax_logp(position)
+    jax_value = float(logdensity(position))
+    if not np.isclose(jax_value, reference, rtol=1e-5, atol=1e-6):
+        raise RuntimeError(
+            f"The JAX log density of the model is {jax_value:g} at the initial point, PyMC's is "
+            f"{reference:g}; BlackJax would sample another density. Use another sampler."
+        )
 
     key = jax.random.key(seed)
     chains_draws = []

@@ -4,8 +4,8 @@ A press gives ``(rt, choice = +1)`` and uses the LAN; a withheld press gives onl
 ``choice = -1`` (rt NaN) and uses the CPN, ``log P(choice = -1) = log(1 - P_CPN(+1))`` computed
 as a log-sigmoid. Only the drift changes sign in the NoGo condition; ``a``, ``z`` and ``t`` are
 shared (the reference tutorial's CPN term flips every parameter, which is a bug).
-Priors: v ~ U(-3, 3), a ~ U(0.3, 2.5), z = 0.5, t ~ U(0, 2); ``a`` is half the boundary
-separation (ssm-simulators convention).
+Priors: ``v``, ``a`` and ``t`` uniform over the ddm's training box, ``z = 0.5``; ``a`` is half the
+boundary separation (ssm-simulators convention).
 """
 
 from __future__ import annotations
@@ -22,6 +22,17 @@ from ssmlan.pymc.ssm import SSM
 from ssmlan.simulate import simulate
 
 CONDITIONS = ("go", "nogo")
+#: The Go/NoGo model is a ddm with a fixed, unbiased start.
+SPEC = get_model("ddm")
+FIXED = {"z": 0.5}
+#: Its free parameters, each with a uniform prior over the ddm's training box.
+FREE = tuple(name for name in SPEC.param_names if name not in FIXED)
+
+
+def condition_rows(values: dict) -> tuple[dict, dict]:
+    """Parameters by name of the Go and the NoGo condition: the NoGo drift is ``-v``."""
+    go = {**FIXED, **values}
+    return go, {**go, "v": -go["v"]}
 
 
 def simulate_gonogo(
@@ -35,8 +46,9 @@ def simulate_gonogo(
 ) -> pd.DataFrame:
     """A Go/NoGo data set: half Go, half NoGo trials; withheld presses have rt = NaN."""
     half = n_trials // 2
-    theta = np.array([[v, a, z, t], [-v, a, z, t]])
-    sims = simulate("ddm", theta, n_trials - half, seed=seed)
+    go, nogo = condition_rows({"v": v, "a": a, "z": z, "t": t})
+    theta = np.stack([SPEC.row(**go), SPEC.row(**nogo)])
+    sims = simulate(SPEC, theta, n_trials - half, seed=seed)
     frames = []
     for k, condition in enumerate(CONDITIONS):
         n = half if condition == "nogo" else n_trials - half
@@ -84,19 +96,17 @@ def gonogo_model(
         data = data[data["rt"].notna()]
     sign = np.where(data["condition"].to_numpy() == "nogo", -1.0, 1.0)
     with pm.Model(coords={"trial": np.arange(len(data))}) as model:
-        v = pm.Uniform("v", -3.0, 3.0)
-        a = pm.Uniform("a", 0.3, 2.5)
-        t = pm.Uniform("t", 0.0, 2.0)
+        free = {
+            name: pm.Uniform(name, SPEC.param(name).lower, SPEC.param(name).upper) for name in FREE
+        }
         if withheld == "drop":
-            _condition_on_pressing(data, v, a, t, likelihood, cpn)
+            _condition_on_pressing(data, free, likelihood, cpn)
+        params = {**FIXED, **free}
         SSM(
             "obs",
-            "ddm",
+            SPEC.name,
             observed=data[["rt", "choice"]],
-            v=v * sign,
-            a=a,
-            z=0.5,
-            t=t,
+            **{**params, "v": params["v"] * sign},
             likelihood=likelihood,
             route=route,
             lan=lan,
@@ -106,13 +116,14 @@ def gonogo_model(
     return model
 
 
-def _condition_on_pressing(data: pd.DataFrame, v, a, t, likelihood: str, cpn) -> None:
+def _condition_on_pressing(data: pd.DataFrame, free: dict, likelihood: str, cpn) -> None:
     """Subtract ``log P(+1)`` of each condition once per press in it."""
     presses = np.array([(data["condition"] == c).sum() for c in CONDITIONS], dtype=float)
-    theta = pt.stack([pt.stack([v, a, 0.5, t]), pt.stack([-v, a, 0.5, t])])
+    rows = condition_rows(free)
+    theta = pt.stack([pt.stack([row[name] for name in SPEC.param_names]) for row in rows])
     if likelihood == "analytic":
-        source = AnalyticSource(get_model("ddm"))
+        source = AnalyticSource.of(SPEC)
     else:
-        source = cpn or load_network("ddm", "cpn")
+        source = cpn or load_network(SPEC.name, "cpn")
     log_press = source.choice_logp_xp(theta, pt.ones(2), pt)
     pm.Potential("press_condition", -(presses * log_press).sum())

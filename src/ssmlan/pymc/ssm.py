@@ -28,11 +28,8 @@ MISSING_RT_CODE = -1.0
 
 def _sources(spec, likelihood: str, lan: Network | None, cpn: Network | None, needs_cpn: bool):
     if likelihood == "analytic":
-        if spec.analytic_logp is None:
-            raise ValueError(
-                f"Model {spec.name!r} has no analytic likelihood; use likelihood='network'."
-            )
-        return AnalyticSource(spec), AnalyticSource(spec)
+        source = AnalyticSource.of(spec)
+        return source, source
     if likelihood != "network":
         raise ValueError(f"likelihood must be 'network' or 'analytic'; got {likelihood!r}.")
     lan = lan or load_network(spec.name, "lan")
@@ -65,21 +62,28 @@ def parameter_rows(params: list, n: int, seed: int = 0) -> tuple[np.ndarray, np.
     """Group trials whose parameters coincide in two independent prior draws.
 
     Returns each trial's row index and, per row, one trial that represents it. Continuous priors
-    make accidental ties between different expressions a probability-zero event.
+    make accidental ties between different expressions a probability-zero event. Parameters that
+    cannot be drawn from their priors raise a clear error (`SSM` with ``share_rows=False``
+    evaluates every trial on its own row instead).
     """
     stacked = pt.stack([pt.broadcast_to(pt.as_tensor_variable(p), (n,)) for p in params], axis=1)
     try:
         draws = np.concatenate(
             [np.asarray(pm.draw(stacked, random_seed=seed + k)) for k in range(2)], axis=1
         )
-    except Exception:  # parameters that cannot be drawn from the prior: one row per trial
-        return np.arange(n), np.arange(n)
+    except (NotImplementedError, ValueError, TypeError) as error:
+        raise ValueError(
+            "Cannot draw the SSM's parameters from their priors to find the trials that share "
+            f"them ({type(error).__name__}: {error}). Give every parameter a prior PyMC can "
+            "draw from, or pass share_rows=False to evaluate each trial on its own row."
+        ) from error
     _, first_trial, row_of_trial = np.unique(draws, axis=0, return_index=True, return_inverse=True)
     return np.ravel(row_of_trial), first_trial
 
 
 def _suggest_t_start(t, rt: np.ndarray, param) -> None:
-    """Remember a start for a free ``t`` below the fastest rt (read by `ssmlan.pymc.sample`).
+    """Remember a start for a free shift ``t`` below the fastest rt (read by
+    `ssmlan.pymc.sampling.sample`).
 
     NUTS starts near the prior's centre; a ``t`` above the fastest rt has zero likelihood there.
     Kept on the model rather than as an ``initval``, which PyMC's log-likelihood helpers reject.
@@ -97,7 +101,7 @@ def _random_fn(spec):
         params = np.broadcast_arrays(*[np.asarray(a, float) for a in args])
         shape = size if size is not None else params[0].shape
         theta = np.stack([np.broadcast_to(p, shape).ravel() for p in params], axis=1)
-        theta = np.clip(theta, spec.lower, spec.upper)
+        theta = spec.clip_to_box(theta)
         sims = simulate(spec, theta, 1, seed=int(rng.integers(2**62)))
         return np.stack([sims.rt[:, 0], sims.choice[:, 0]], axis=1).reshape((*shape, 2))
 
@@ -115,6 +119,7 @@ def SSM(
     cpn: Network | None = None,
     check_box: bool = True,
     normalize: bool = True,
+    share_rows: bool = True,
     **params,
 ) -> pt.TensorVariable:
     """Observed (rt, choice) trials of ``model`` with parameters ``params`` (by name).
@@ -133,7 +138,7 @@ def SSM(
 
     Trials whose parameters are the same expression of the same inputs (found from two prior
     draws) share one parameter row, so e.g. a Go/NoGo CPN term is evaluated once per
-    condition rather than once per trial.
+    condition rather than once per trial; ``share_rows=False`` gives every trial its own row.
     """
     spec = get_model(model)
     if route not in ROUTES:
@@ -148,7 +153,10 @@ def SSM(
     data = as_trials(observed, spec)
     rt, choice = data[:, 0], data[:, 1]
     n = len(data)
-    row_of_trial, first_trial = parameter_rows([params[p] for p in spec.param_names], n)
+    if share_rows:
+        row_of_trial, first_trial = parameter_rows([params[p] for p in spec.param_names], n)
+    else:
+        row_of_trial = first_trial = np.arange(n)
     split = TrialSplit.of(rt, choice, row_of_trial)
     normalize = normalize and likelihood == "network"
     needs_cpn = normalize or len(split.no_rt_pairs.rows) > 0
@@ -172,7 +180,7 @@ def SSM(
             return jax_logp(theta)
         return trial_logp(density, choice_source, theta, rt, choice, split, pt, normalize)
 
-    _suggest_t_start(params["t"], rt, spec.param("t"))
+    _suggest_t_start(params[spec.shift.name], rt, spec.shift)
     dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]
     return pm.CustomDist(
         name,

@@ -1,7 +1,22 @@
-"""Training data for LANs and CPNs: parameter sets, KDE labels, choice probabilities, shards."""
+"""Training data for LANs and CPNs: parameter sets, KDE labels, choice probabilities, shards.
 
-from ssmlan.training_data.config import GeneratorConfig
-from ssmlan.training_data.generate import generate
-from ssmlan.training_data.storage import DatasetError, load_dataset
+The names below load on first use, so that reading a config (e.g. for the CLI's options) does
+not import the generator and its parallel back ends.
+"""
 
-__all__ = ["DatasetError", "GeneratorConfig", "generate", "load_dataset"]
+from importlib import import_module
+
+_HOMES = {
+    "DatasetError": "ssmlan.training_data.storage",
+    "GeneratorConfig": "ssmlan.training_data.config",
+    "generate": "ssmlan.training_data.generate",
+    "load_dataset": "ssmlan.training_data.storage",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'ssmlan.training_data' has no attribute {name!r}")

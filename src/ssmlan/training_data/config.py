@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 from ssmlan.constants import MAX_T
 from ssmlan.models import get_model
+from ssmlan.settings import REQUIRED, check_choices, setting
 
 #: Where the CPN's choice-probability labels come from (see `GeneratorConfig`).
 CPN_LABELS = ("decided", "analytic", "empirical")
@@ -37,25 +38,24 @@ class GeneratorConfig:
     Gaussian) and so biases a LAN's ``t``.
     """
 
-    model: str
-    n_param_sets: int = 2000
-    n_sims: int = 100_000
-    n_labels: int = 1000
-    shard_size: int = 50
-    sampler: str = "uniform"
-    seed: int = 0
-    frac_simulated: float = 0.8
-    frac_uniform: float = 0.1
-    max_t: float = MAX_T
-    dt: float | None = None
-    cpn_labels: str = "decided"
-    box_margin: float = 0.0
-    bandwidth_scale: float = 0.5
+    model: str = setting(REQUIRED, "registered model name (see `ssmlan models`)")
+    n_param_sets: int = setting(2000, "parameter sets drawn in the training box")
+    n_sims: int = setting(100_000, "simulations per parameter set")
+    n_labels: int = setting(1000, "LAN training points per parameter set")
+    shard_size: int = setting(50, "parameter sets per shard")
+    sampler: str = setting("uniform", "how sets fill the box", ("uniform", "sobol"))
+    seed: int = setting(0, "seed of the whole data set")
+    frac_simulated: float = setting(0.8, "share of LAN points drawn from the simulations")
+    frac_uniform: float = setting(0.1, "share of LAN points uniform on [0, max_t]")
+    max_t: float = setting(MAX_T, "longest simulated decision time (s)")
+    dt: float | None = setting(None, "simulation step (s); default: the model's")
+    cpn_labels: str = setting("decided", "source of the CPN's choice probabilities", CPN_LABELS)
+    box_margin: float = setting(0.0, "draw sets past the box by this share of its width")
+    bandwidth_scale: float = setting(0.5, "KDE bandwidth / Silverman's rule")
 
     def __post_init__(self) -> None:
         spec = get_model(self.model)
-        if self.cpn_labels not in CPN_LABELS:
-            raise ValueError(f"cpn_labels must be one of {CPN_LABELS}; got {self.cpn_labels!r}.")
+        check_choices(self)
         if self.cpn_labels == "analytic" and spec.analytic_choice_logp is None:
             raise ValueError(
                 f"cpn_labels='analytic' needs a closed-form choice probability; model "
@@ -65,8 +65,6 @@ class GeneratorConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-        if self.sampler not in ("uniform", "sobol"):
-            raise ValueError(f"sampler must be 'uniform' or 'sobol'; got {self.sampler!r}.")
         if not (
             0 <= self.frac_simulated
             and 0 <= self.frac_uniform
