@@ -25,8 +25,9 @@ import pytensor.tensor as pt
 from pytensor.graph import Apply, Op
 
 from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
+from ssmlan.models import get_model
 from ssmlan.networks import load_network
-from ssmlan.pymc.data import t_initval
+from ssmlan.pymc.data import shift_initval
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
 from ssmlan.pymc.sampling import sample
 
@@ -68,7 +69,9 @@ def tutorial_model(data) -> pm.Model:
             return [output_grads[0] * GradOp()(inputs[0])]
 
     with pm.Model() as model:
-        model._ssmlan_initvals = {"t": t_initval(rt, 0.0, 2.0)}  # the same start as ours
+        model._ssmlan_initvals = {
+            "t": shift_initval(rt, get_model("ddm").shift)
+        }  # the same start as ours
         v = pm.Uniform("v", -3.0, 3.0)
         a = pm.Uniform("a", 0.3, 2.5)
         t = pm.Uniform("t", 0.0, 2.0)

@@ -223,6 +223,7 @@ def _simulate_demo(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ssmlan.constants import MAX_T
     from ssmlan.training_data.config import GeneratorConfig
 
     parser = argparse.ArgumentParser(prog="ssmlan", description=__doc__)
@@ -238,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("-n", type=int, default=1000, help="number of trials")
     sim.add_argument("--seed", type=int, default=0)
     sim.add_argument("--dt", type=float, default=None, help="step (s); default: the model's")
-    sim.add_argument("--max-t", type=float, default=20.0)
+    sim.add_argument("--max-t", type=float, default=MAX_T, help="longest decision time (s)")
     sim.add_argument("-o", "--out", default=None, help="CSV path (default: stdout)")
     sim.set_defaults(run=_simulate)
 

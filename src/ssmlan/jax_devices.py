@@ -46,8 +46,7 @@ def use_all_cpu_cores(environ: dict | None = None) -> None:
 def worker_shares(n_workers: int, environ: dict | None = None) -> list[WorkerShare]:
     """For ``n_workers`` local processes that run JAX side by side: each gets its share of the
     cores, as host devices and as the cores it runs on. XLA's own threads otherwise spread every
-    small computation over all cores, and parallel chains in lockstep wait on each other: one
-    ddm likelihood evaluation took 3.0 ms on one pinned core against 3.9 ms on two idle ones.
+    small computation over all cores, and parallel chains in lockstep wait on each other.
     Empty (no shares) when the user set the device count or opted out."""
     environ = os.environ if environ is None else environ
     if environ.get(CHOSEN_MARK) != "1":

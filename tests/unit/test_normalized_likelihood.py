@@ -99,12 +99,11 @@ def test_ssm_rescales_each_condition_and_choice_once(lan, cpn):
         model = gonogo_model(data, normalize=normalize)
         point = model.initial_point()
         for name, value in values.items():
-            lo, hi = {"v": (-3, 3), "a": (0.3, 2.5), "t": (0, 2)}[name]
-            point[f"{name}_interval__"] = np.log((value - lo) / (hi - value))
+            point[f"{name}_interval__"] = get_model("ddm").param(name).from_box(value)
         logps[normalize] = float(model.compile_logp(vars=model.observed_RVs, jacobian=False)(point))
     pressed = data["choice"].to_numpy() == 1
     drift = np.where(data["condition"] == "nogo", -values["v"], values["v"])[pressed]
-    theta = np.column_stack([drift, np.full((len(drift), 3), [values["a"], 0.5, values["t"]])])
+    theta = np.stack([get_model("ddm").row(**{**values, "v": v, "z": 0.5}) for v in drift])
     ones = np.ones(len(drift))
     rescale = cpn.choice_logp_xp(theta, ones, np) - lan.log_mass_xp(theta, ones, np)
     assert logps[True] - logps[False] == pytest.approx(float(rescale.sum()), abs=1e-3)
@@ -114,9 +113,7 @@ def test_angle_mass_is_integrated_up_to_the_closing_boundary():
     angle = load_network("angle", "lan")
     spec = angle.spec
     rng = np.random.default_rng(2)
-    theta = (spec.lower + (spec.upper - spec.lower) * rng.random((30, spec.n_params))).astype(
-        np.float32
-    )
+    theta = spec.sample_in_box(30, rng).astype(np.float32)
     choice = np.where(np.arange(len(theta)) % 2 == 0, 1.0, -1.0).astype(np.float32)
     # Reference: trapezoid on a fine grid up to the training simulations' longest decision time
     # (the LAN learned the cliff where the boundary closes: its mass beyond it was measured

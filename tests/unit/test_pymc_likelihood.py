@@ -25,8 +25,7 @@ def _observed_logp(model, point):
 def _point(model, **values):
     point = model.initial_point()
     for name, value in values.items():
-        lo, hi = {"v": (-3, 3), "a": (0.3, 2.5), "t": (0, 2)}[name]
-        point[f"{name}_interval__"] = np.log((value - lo) / (hi - value))
+        point[f"{name}_interval__"] = get_model("ddm").param(name).from_box(value)
     return point
 
 

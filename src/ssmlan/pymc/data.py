@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ssmlan.models import ModelSpec
+from ssmlan.models import ModelSpec, Param
 
 
-def t_initval(rt: np.ndarray, lower: float, upper: float) -> float:
-    """A starting value for the non-decision time well below every observed rt.
+def shift_initval(rt: np.ndarray, shift: Param) -> float:
+    """A starting value for the shift (the non-decision time) well below every observed rt.
 
-    NUTS starts from a jittered point; with ``t`` above the fastest rt the likelihood is zero
-    there, so ``t`` starts at a quarter of the fastest rt (inside its prior's bounds).
+    NUTS starts from a jittered point; with the shift above the fastest rt the likelihood is
+    zero there, so it starts at a quarter of the fastest rt (inside its training box).
     """
-    fastest = np.nanmin(rt) if np.any(~np.isnan(rt)) else upper
-    return float(np.clip(0.25 * fastest, lower + 1e-3 * (upper - lower), upper))
+    fastest = np.nanmin(rt) if np.any(~np.isnan(rt)) else shift.upper
+    return float(np.clip(0.25 * fastest, shift.lower + 1e-3 * shift.width, shift.upper))
 
 
 def as_trials(observed, spec: ModelSpec) -> np.ndarray:

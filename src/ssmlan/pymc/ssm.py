@@ -17,7 +17,7 @@ import pytensor.tensor as pt
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.networks import Network, load_network
-from ssmlan.pymc.data import as_trials, t_initval
+from ssmlan.pymc.data import as_trials, shift_initval
 from ssmlan.simulate import simulate
 
 ROUTES = ("pytensor", "jax")
@@ -90,9 +90,8 @@ def _suggest_t_start(t, rt: np.ndarray, param) -> None:
     """
     model = pm.modelcontext(None)
     if t in model.free_RVs:
-        lower, upper = (param.lower, param.upper)
         starts = getattr(model, "_ssmlan_initvals", {})
-        starts[t.name] = t_initval(rt, lower, upper)
+        starts[t.name] = shift_initval(rt, param)
         model._ssmlan_initvals = starts
 
 

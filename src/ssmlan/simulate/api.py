@@ -8,6 +8,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from ssmlan.constants import MAX_T
 from ssmlan.models import Kernel, ModelSpec, Noise, get_model
 from ssmlan.models.spec import SLOT_NEUTRAL
 from ssmlan.simulate.diffusion_kernel import simulate_diffusion
@@ -99,7 +100,7 @@ def simulate(
     *,
     seed: int,
     dt: float | None = None,
-    max_t: float = 20.0,
+    max_t: float = MAX_T,
     n_threads: int | None = None,
 ) -> Simulations:
     """Simulate ``n`` trials of ``model`` for each parameter set in ``theta``.

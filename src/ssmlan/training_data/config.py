@@ -90,8 +90,8 @@ class GeneratorConfig:
         return min(self.shard_size, self.n_param_sets - index * self.shard_size)
 
     def to_dict(self) -> dict:
-        """The settings; ``box_margin`` (added later) only when set, so data sets written
-        before it existed keep their fingerprint."""
+        """The settings; ``box_margin`` only when set, so that a data set without a margin has
+        the same fingerprint as one written by a version without the setting."""
         settings = asdict(self)
         if settings["box_margin"] == 0.0:
             del settings["box_margin"]
