@@ -26,7 +26,7 @@ ssmlan generate --model angle --n-param-sets 40000 --n-sims 2000 --n-labels 10 -
 
 # LAN width 64 for both models, trained to the end of the schedule: validation loss on KDE labels
 # is too flat to stop on (a 3x64 ddm LAN stopped by patience 10 at epoch 34 was worse than 3x32;
-# run to epoch 100 it halves the posterior offsets, see the README). Each LAN is an ensemble of
+# run to epoch 100 it halves the posterior offsets, see docs/networks.md). Each LAN is an ensemble of
 # three members (seeds 1, 2, 3, same data): averaging cuts the network's own error.
 # Both LANs see about 2e8 training rows (ddm 2000 sets x 1000 labels x 100 epochs).
 declare -A LAN_EPOCHS=([ddm]=100 [angle]=100)

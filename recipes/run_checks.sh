@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every posterior check on the shipped networks and copies the reports the README shows
+# Runs every posterior check on the shipped networks and copies the reports docs/checks.md shows
 # into docs/checks/<check>/ (summary.json) and docs/figures/ (plots). Run from the repository
 # root with the project environment: `make checks`. N sets the number of data sets per check
-# (the checks' default is 100; the README states how many each published number used).
+# (the checks' default is 100; docs/checks.md states how many each published number used).
 set -euo pipefail
 N=${N:-100}
 OUT=${OUT:-build/checks}
