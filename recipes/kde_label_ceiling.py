@@ -14,7 +14,8 @@ import argparse
 
 import numpy as np
 
-from ssmlan.checks.network_report import draw_sets, hellinger_ratio, simulation_grid
+from ssmlan.checks.distances import hellinger_ratio, simulation_grid
+from ssmlan.checks.network_report import draw_sets
 from ssmlan.constants import MAX_T as MASS_HORIZON
 from ssmlan.models import get_model
 from ssmlan.simulate import simulate
@@ -31,7 +32,7 @@ def main() -> None:
     theta = draw_sets(spec, 50, np.random.default_rng(0))
     first = simulate(spec, theta, 100_000, seed=1, max_t=MASS_HORIZON)
     second = simulate(spec, theta, 100_000, seed=2, max_t=MASS_HORIZON)
-    shifts = theta[:, spec.param_names.index("t")]
+    shifts = spec.smallest_rt(theta)
     grids = [
         simulation_grid(first.rt[k][np.isfinite(first.rt[k])], shifts[k], MASS_HORIZON)
         for k in range(len(theta))

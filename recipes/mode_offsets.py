@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 from scipy.optimize import minimize
 
-from ssmlan.checks.fitting import simulate_dataset
+from ssmlan.checks.datasets import simulate_dataset
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.networks import load_network

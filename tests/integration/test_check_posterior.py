@@ -3,6 +3,7 @@
 import pytest
 
 from ssmlan.checks.posterior_agreement import fit_pair, summarise
+from ssmlan.checks.runner import FitJob
 
 
 @pytest.mark.slow
@@ -19,7 +20,7 @@ def test_reduced_check_passes_and_writes_reports(tmp_path, run_check_cli):
 
 @pytest.mark.slow
 def test_a_shifted_network_fails_the_check(shifted_lan):
-    fits = [fit_pair("ddm", 0, 500, 300, 300, 0, lan=shifted_lan)]
+    fits = [fit_pair(FitJob("ddm", 0, 500, 300, 300, 0, lan=shifted_lan))]
     summary = summarise("ddm", fits)
     assert summary["t"]["mean_abs_diff_sd"] > 5.0  # t absorbs the 60 ms shift: many SDs off
     assert not summary["t"]["passed"]

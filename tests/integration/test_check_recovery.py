@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from ssmlan.checks.recovery import fit_one
+from ssmlan.checks.runner import FitJob
 
 
 @pytest.mark.slow
@@ -17,7 +18,7 @@ def test_reduced_recovery_writes_reports_and_recovers_t(tmp_path, run_check_cli)
 
 @pytest.mark.slow
 def test_a_shifted_network_misplaces_t(shifted_lan):
-    fit = fit_one("ddm", 0, 500, 300, 300, 0, lan=shifted_lan)
+    fit = fit_one(FitJob("ddm", 0, 500, 300, 300, 0, lan=shifted_lan))
     error = abs(fit["posterior"]["t"]["mean"] - fit["truth"][3])
     assert error > 0.04  # the 60 ms shift moves t by about that much
     assert not fit["posterior"]["t"]["q05"] <= fit["truth"][3] <= fit["posterior"]["t"]["q95"]

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from ssmlan.checks.calibration import N_RANK_DRAWS, fit_ranks
+from ssmlan.checks.runner import FitJob
 
 
 @pytest.mark.slow
@@ -24,7 +25,9 @@ def test_reduced_sbc_writes_reports(tmp_path, run_check_cli):
 @pytest.mark.slow
 def test_a_shifted_network_ranks_t_at_the_top(shifted_lan):
     # The network sees every rt 60 ms early, so the posterior of t lies below the truth.
-    ranks = [fit_ranks("ddm", i, 300, 200, 200, 0, lan=shifted_lan)["ranks"]["t"] for i in (2, 5)]
+    ranks = [
+        fit_ranks(FitJob("ddm", i, 300, 200, 200, 0, lan=shifted_lan))["ranks"]["t"] for i in (2, 5)
+    ]
     # About 2 posterior SDs of t at 300 trials; a calibrated network gives both >= 80 with
     # probability 0.04.
     assert min(ranks) >= 80
@@ -32,5 +35,5 @@ def test_a_shifted_network_ranks_t_at_the_top(shifted_lan):
 
 @pytest.mark.slow
 def test_the_analytic_control_ranks_the_truth_inside():
-    fit = fit_ranks("ddm", 5, 300, 200, 200, 0, likelihood="analytic")
+    fit = fit_ranks(FitJob("ddm", 5, 300, 200, 200, 0, likelihood="analytic"))
     assert all(0 < r < N_RANK_DRAWS for r in fit["ranks"].values())

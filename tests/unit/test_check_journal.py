@@ -2,17 +2,17 @@
 
 import pytest
 
-from ssmlan.checks.fitting import run_fits
+from ssmlan.checks.runner import FitJob, run_fits
 
 CALLS: list[int] = []
 FAIL_AT = {"index": -1}
 
 
-def flaky_fit(model, index, n_trials, draws, tune, seed, lan):
-    CALLS.append(index)
-    if index == FAIL_AT["index"]:
+def flaky_fit(job: FitJob) -> dict:
+    CALLS.append(job.index)
+    if job.index == FAIL_AT["index"]:
         raise RuntimeError("killed")
-    return {"index": index, "value": index * 10 + seed}
+    return {"index": job.index, "value": job.index * 10 + job.seed}
 
 
 def fits(journal, fail_at=-1, seed=0):

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Unpack
 
 import numpy as np
-from matplotlib.figure import Figure
 from scipy import stats
 
-from ssmlan.checks.fitting import FitOptions, posterior_draws, run_check, simulate_dataset
+from ssmlan.checks.datasets import simulate_dataset
+from ssmlan.checks.posteriors import posterior_draws
+from ssmlan.checks.runner import FitJob, FitOptions, run_check
 from ssmlan.models import get_model
+from ssmlan.plots.checks import plot_sbc
 
 #: Posterior draws kept (evenly thinned) to rank the truth among: ranks are 0..N_RANK_DRAWS.
 N_RANK_DRAWS = 99
@@ -28,26 +30,20 @@ P_THRESHOLD = 0.01
 PER_BIN = 5
 
 
-def fit_ranks(
-    model: str,
-    index: int,
-    n_trials: int,
-    draws: int,
-    tune: int,
-    seed: int,
-    lan=None,
-    likelihood: str = "network",
-) -> dict:
-    """Rank of each true parameter among thinned posterior draws of one simulated data set."""
-    theta, frame = simulate_dataset(model, index, n_trials, seed, share=1.0)
-    samples = posterior_draws(frame, model, likelihood, draws, tune, index, lan=lan)
-    names = get_model(model).param_names
+def fit_ranks(job: FitJob) -> dict:
+    """Rank of each true parameter among thinned posterior draws of one simulated data set
+    (truth from the whole training box, the fits' prior; fitted with ``job.likelihood``)."""
+    theta, frame = simulate_dataset(job.model, job.index, job.n_trials, job.seed, share=1.0)
+    samples = posterior_draws(
+        frame, job.model, job.likelihood, job.draws, job.tune, job.index, lan=job.lan
+    )
+    names = get_model(job.model).param_names
     ranks = {}
     for name, truth in zip(names, theta, strict=True):
         values = samples[name]
         thinned = values[np.linspace(0, len(values) - 1, N_RANK_DRAWS).round().astype(int)]
         ranks[name] = int(np.sum(thinned < truth))
-    return {"index": index, "truth": theta.tolist(), "n_trials": len(frame), "ranks": ranks}
+    return {"index": job.index, "truth": theta.tolist(), "n_trials": len(frame), "ranks": ranks}
 
 
 def n_bins(n_datasets: int) -> int:
@@ -79,24 +75,6 @@ def summarise_sbc(model: str, fits: list[dict]) -> dict:
     return summary
 
 
-def plot_sbc(model: str, fits: list[dict], summary: dict) -> Figure:
-    names = get_model(model).param_names
-    bins = n_bins(len(fits))
-    low, high = stats.binom.ppf([0.005, 0.995], len(fits), 1 / bins)
-    fig = Figure(figsize=(3.2 * len(names), 3.0))
-    axes = fig.subplots(1, len(names))
-    for ax, name in zip(axes, names, strict=True):
-        counts = summary[name]["counts"]
-        ax.axhspan(low, high, color="0.85", label="99% band")
-        ax.bar(np.arange(bins), counts, width=0.9, color="C0")
-        ax.set_title(f"{name}: p = {summary[name]['p_value']:.3f}")
-        ax.set_xlabel(f"rank bin (0..{N_RANK_DRAWS})")
-    axes[0].set_ylabel("data sets")
-    axes[0].legend(loc="lower left", fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
 def check_sbc(
     model: str = "ddm",
     n_datasets: int = 100,
@@ -122,9 +100,9 @@ def check_sbc(
         out,
         n_trials=n_trials,
         summarise=lambda fits: summarise_sbc(model, fits),
-        plot=lambda fits, summary: plot_sbc(model, fits, summary),
+        plot=lambda _, summary: plot_sbc(summary, get_model(model).param_names, N_RANK_DRAWS),
         figure_name="ranks.png",
         desc=f"check sbc ({likelihood})",
-        extra=(likelihood,),
+        likelihood=likelihood,
         **options,
     )

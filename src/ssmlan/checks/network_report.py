@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ssmlan.checks.distances import hellinger_ratio, huber, simulation_grid
 from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
 from ssmlan.models import ModelSpec
 from ssmlan.networks import Network, load_network
@@ -41,19 +42,14 @@ TARGETS = {
 }
 
 
-def huber(error: np.ndarray, delta: float = 1.0) -> np.ndarray:
-    absolute = np.abs(error)
-    return np.where(absolute <= delta, 0.5 * error**2, delta * (absolute - 0.5 * delta))
-
-
 def draw_sets(
     spec: ModelSpec, n: int, rng: np.random.Generator, box: dict | None = None
 ) -> np.ndarray:
-    """``n`` parameter sets uniform in ``box`` (parameter -> (low, high); default the
-    training box), one row each."""
-    lower = np.array([(box or {}).get(p.name, (p.lower, p.upper))[0] for p in spec.params])
-    upper = np.array([(box or {}).get(p.name, (p.lower, p.upper))[1] for p in spec.params])
-    return lower + rng.random((n, spec.n_params)) * (upper - lower)
+    """``n`` parameter sets uniform in ``box`` (parameter -> (low, high); parameters it does
+    not name, or all for ``None``: the training box), one row each."""
+    box = box or {}
+    lower, upper = np.array([box.get(p.name, (p.lower, p.upper)) for p in spec.params]).T
+    return spec.sample_in_box(n, rng, (lower, upper))
 
 
 def likelihood_logp(
@@ -122,60 +118,24 @@ def cpn_vs_reference(net: Network, n_sets: int, seed: int = 0) -> dict:
     }
 
 
-def _histogram(rt, choice, edges):
-    """Share per (choice, bin) of the signed rt among decided trials (both choices sum to 1)."""
-    finite = np.isfinite(rt)
-    counts, _ = np.histogram(rt[finite] * choice[finite], edges)
-    return counts / finite.sum()
-
-
-def _coarse(histogram: np.ndarray) -> np.ndarray:
-    """Coarser bins for the distance (40 fine bins each, 50 per choice), so each holds many
-    trials."""
-    return np.add.reduceat(histogram, np.arange(0, len(histogram), 40))
-
-
-def _hellinger(p: np.ndarray, q: np.ndarray) -> float:
-    return float(np.sqrt(0.5 * np.sum((np.sqrt(p) - np.sqrt(q)) ** 2)))
-
-
-def simulation_grid(decided_rt: np.ndarray, shift: float, horizon: float) -> np.ndarray:
-    """2001 rt points from the smallest possible rt ``shift`` past the slowest decided trials,
-    at most to ``shift + horizon``: the bins on which a density meets a simulation."""
-    top = min(np.percentile(decided_rt, 99.9) + 0.5, shift + horizon)
-    return np.linspace(shift, top, 2001)
-
-
-def hellinger_ratio(bin_masses, grid: np.ndarray, sims_a, sims_b, k: int) -> float:
-    """Hellinger distance of a density (its masses per bin of ``grid``, choice -1 then +1) to
-    set ``k`` of simulation ``sims_a``, over the distance between ``sims_a`` and ``sims_b``
-    (the simulation's own noise)."""
-    edges = np.concatenate([-grid[::-1], grid])
-    bins = np.concatenate([bin_masses[0][::-1], [0.0], bin_masses[1]])
-    hist_a = _histogram(sims_a.rt[k], sims_a.choice[k], edges)
-    hist_b = _histogram(sims_b.rt[k], sims_b.choice[k], edges)
-    noise = _hellinger(_coarse(hist_a), _coarse(hist_b))
-    return _hellinger(_coarse(bins / bins.sum()), _coarse(hist_a)) / max(noise, 1e-12)
-
-
 def lan_vs_simulation(
     net: Network,
     n_sets: int = 50,
     n_sims: int = 100_000,
     seed: int = 0,
     cpn: Network | None = None,
-):
+) -> dict:
     """Mass per choice and Hellinger distance of a LAN density (rescaled to ``cpn`` if given)
     against simulations."""
     spec = net.spec
     theta = draw_sets(spec, n_sets, np.random.default_rng(seed))
     a_sims = simulate(spec, theta, n_sims, seed=seed + 1, max_t=net.mass_horizon)
     b_sims = simulate(spec, theta, n_sims, seed=seed + 2, max_t=net.mass_horizon)
+    shifts = spec.smallest_rt(theta)
     mass_errors, ratios = [], []
     for k in range(n_sets):
         decided = a_sims.rt[k][np.isfinite(a_sims.rt[k])]
-        shift = theta[k, spec.param_names.index("t")]
-        grid = simulation_grid(decided, shift, net.mass_horizon)
+        grid = simulation_grid(decided, shifts[k], net.mass_horizon)
         mid = 0.5 * (grid[1:] + grid[:-1])
         net_mass = []
         for c in (-1, 1):

@@ -14,23 +14,25 @@ from pathlib import Path
 from typing import Unpack
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from ssmlan.checks.fitting import FitOptions, as_lan, posterior_stats, run_check, simulate_dataset
+from ssmlan.checks.datasets import simulate_dataset
+from ssmlan.checks.posteriors import as_lan, posterior_stats
+from ssmlan.checks.runner import FitJob, FitOptions, run_check
 from ssmlan.models import get_model
+from ssmlan.plots.checks import plot_agreement
 
 TARGET_MEAN_ABS_DIFF_SD = 0.2
 
 
-def fit_pair(
-    model: str, index: int, n_trials: int, draws: int, tune: int, seed: int, lan=None
-) -> dict:
+def fit_pair(job: FitJob) -> dict:
     """Fit one simulated data set with the network and with the analytic likelihood."""
-    theta, frame = simulate_dataset(model, index, n_trials, seed)
-    result = {"index": index, "truth": theta.tolist(), "n_trials": len(frame)}
-    lan = as_lan(lan)  # loaded once for both fits; the analytic fit ignores it
+    theta, frame = simulate_dataset(job.model, job.index, job.n_trials, job.seed)
+    result = {"index": job.index, "truth": theta.tolist(), "n_trials": len(frame)}
+    lan = as_lan(job.lan)  # loaded once for both fits; the analytic fit ignores it
     for likelihood in ("network", "analytic"):
-        stats = posterior_stats(frame, model, likelihood, draws, tune, index, lan=lan)
+        stats = posterior_stats(
+            frame, job.model, likelihood, job.draws, job.tune, job.index, lan=lan
+        )
         result[likelihood] = {name: [row["mean"], row["sd"]] for name, row in stats.items()}
     return result
 
@@ -49,25 +51,6 @@ def summarise(model: str, fits: list[dict]) -> dict:
             "passed": bool(diff_sd.mean() <= TARGET_MEAN_ABS_DIFF_SD),
         }
     return summary
-
-
-def plot_agreement(model: str, fits: list[dict]) -> Figure:
-    names = get_model(model).param_names
-    fig = Figure(figsize=(3.4 * len(names), 3.3))
-    axes = fig.subplots(1, len(names))
-    for ax, name in zip(axes, names, strict=True):
-        net = np.array([f["network"][name] for f in fits])
-        exact = np.array([f["analytic"][name] for f in fits])
-        ax.errorbar(
-            exact[:, 0], net[:, 0], xerr=exact[:, 1], yerr=net[:, 1], fmt="o", ms=3, alpha=0.7
-        )
-        lims = [min(exact[:, 0].min(), net[:, 0].min()), max(exact[:, 0].max(), net[:, 0].max())]
-        ax.plot(lims, lims, color="0.5", lw=1)
-        ax.set_title(name)
-        ax.set_xlabel("analytic posterior mean")
-    axes[0].set_ylabel("network posterior mean")
-    fig.tight_layout()
-    return fig
 
 
 def check_posterior(
@@ -91,7 +74,7 @@ def check_posterior(
         out,
         n_trials=n_trials,
         summarise=lambda fits: summarise(model, fits),
-        plot=lambda fits, _: plot_agreement(model, fits),
+        plot=lambda fits, _: plot_agreement(fits, get_model(model).param_names),
         figure_name="agreement.png",
         desc="check posterior",
         **options,

@@ -12,19 +12,21 @@ from pathlib import Path
 from typing import Unpack
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from ssmlan.checks.fitting import FitOptions, posterior_stats, run_check, simulate_dataset
+from ssmlan.checks.datasets import simulate_dataset
+from ssmlan.checks.posteriors import posterior_stats
+from ssmlan.checks.runner import FitJob, FitOptions, run_check
 from ssmlan.models import get_model
+from ssmlan.plots.checks import plot_recovery
 
 
-def fit_one(
-    model: str, index: int, n_trials: int, draws: int, tune: int, seed: int, lan=None
-) -> dict:
+def fit_one(job: FitJob) -> dict:
     """Posterior summary of one simulated data set, fitted with the networks."""
-    theta, frame = simulate_dataset(model, index, n_trials, seed)
-    stats = posterior_stats(frame, model, "network", draws, tune, index, lan=lan)
-    return {"index": index, "truth": theta.tolist(), "n_trials": len(frame), "posterior": stats}
+    theta, frame = simulate_dataset(job.model, job.index, job.n_trials, job.seed)
+    stats = posterior_stats(
+        frame, job.model, "network", job.draws, job.tune, job.index, lan=job.lan
+    )
+    return {"index": job.index, "truth": theta.tolist(), "n_trials": len(frame), "posterior": stats}
 
 
 def summarise_recovery(model: str, fits: list[dict]) -> dict:
@@ -49,23 +51,6 @@ def summarise_recovery(model: str, fits: list[dict]) -> dict:
     return summary
 
 
-def plot_recovery(model: str, fits: list[dict], summary: dict) -> Figure:
-    names = get_model(model).param_names
-    fig = Figure(figsize=(3.2 * len(names), 3.2))
-    axes = fig.subplots(1, len(names))
-    for j, (ax, name) in enumerate(zip(axes, names, strict=True)):
-        truth = np.array([f["truth"][j] for f in fits])
-        mean = np.array([f["posterior"][name]["mean"] for f in fits])
-        sd = np.array([f["posterior"][name]["sd"] for f in fits])
-        ax.errorbar(truth, mean, yerr=sd, fmt="o", ms=3, alpha=0.7)
-        ax.plot([truth.min(), truth.max()], [truth.min(), truth.max()], color="0.5", lw=1)
-        ax.set_title(f"{name}: R^2 = {summary[name]['r2']:.3f}")
-        ax.set_xlabel("true value")
-    axes[0].set_ylabel("posterior mean")
-    fig.tight_layout()
-    return fig
-
-
 def check_recovery(
     model: str = "ddm",
     n_datasets: int = 100,
@@ -84,7 +69,7 @@ def check_recovery(
         out,
         n_trials=n_trials,
         summarise=lambda fits: summarise_recovery(model, fits),
-        plot=lambda fits, summary: plot_recovery(model, fits, summary),
+        plot=lambda fits, summary: plot_recovery(fits, summary, get_model(model).param_names),
         figure_name="recovery.png",
         desc="check recovery",
         **options,

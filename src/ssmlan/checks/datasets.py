@@ -1,0 +1,57 @@
+"""Synthetic data sets of the checks: true parameters and simulated trials, seeded by
+``(seed, index)`` so that every check and rerun sees the same data set ``index``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ssmlan.models import get_model
+from ssmlan.pymc.gonogo import FREE as GONOGO_FREE
+from ssmlan.pymc.gonogo import SPEC as GONOGO_SPEC
+from ssmlan.pymc.gonogo import simulate_gonogo
+from ssmlan.simulate import simulate
+
+#: True parameters are drawn in this central share of each side of the training box.
+INNER_BOX = 0.8
+#: Prior of each free Go/NoGo parameter (uniform over the ddm's training box).
+GONOGO_PRIOR = {
+    name: (GONOGO_SPEC.param(name).lower, GONOGO_SPEC.param(name).upper) for name in GONOGO_FREE
+}
+
+
+def _simulation_seed(index: int, seed: int) -> int:
+    return seed * 100_003 + index
+
+
+def draw_truth(model: str, index: int, seed: int, share: float = INNER_BOX) -> np.ndarray:
+    """True parameters of data set ``index``: uniform in the central ``share`` of each side of
+    the training box (``share=1``: the whole box, the fits' prior)."""
+    spec = get_model(model)
+    rng = np.random.default_rng([seed, index])
+    return spec.sample_in_box(1, rng, spec.box(share))[0]
+
+
+def simulate_dataset(
+    model: str, index: int, n_trials: int, seed: int, share: float = INNER_BOX
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """``(truth, trials)`` of data set ``index`` (truth from `draw_truth`); trials past 100 s
+    (a handful at the slowest corner of the ddm box) are dropped."""
+    theta = draw_truth(model, index, seed, share)
+    sims = simulate(model, theta, n_trials, seed=_simulation_seed(index, seed), max_t=100.0)
+    decided = np.isfinite(sims.rt)
+    return theta, pd.DataFrame({"rt": sims.rt[decided], "choice": sims.choice[decided]})
+
+
+def draw_gonogo_truth(index: int, seed: int) -> dict[str, float]:
+    """True free parameters of Go/NoGo data set ``index``, drawn from `GONOGO_PRIOR`."""
+    rng = np.random.default_rng([seed, index, 7])
+    return {name: float(rng.uniform(*GONOGO_PRIOR[name])) for name in GONOGO_FREE}
+
+
+def simulate_gonogo_dataset(
+    index: int, n_trials: int, seed: int
+) -> tuple[dict[str, float], pd.DataFrame]:
+    """``(truth, trials)`` of Go/NoGo data set ``index`` (truth from `draw_gonogo_truth`)."""
+    truth = draw_gonogo_truth(index, seed)
+    return truth, simulate_gonogo(n_trials, **truth, seed=_simulation_seed(index, seed))
