@@ -9,7 +9,7 @@ from importlib import import_module
 _HOMES = {
     "DatasetError": "ssmlan.training_data.storage",
     "GeneratorConfig": "ssmlan.training_data.config",
-    "generate": "ssmlan.training_data.generate",
+    "generate": "ssmlan.training_data.generation",
     "load_dataset": "ssmlan.training_data.storage",
 }
 
