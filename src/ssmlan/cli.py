@@ -93,7 +93,7 @@ def _from_args(config_class, args: argparse.Namespace):
 
 def _generate(args: argparse.Namespace) -> None:
     from ssmlan.training_data.config import GeneratorConfig
-    from ssmlan.training_data.generate import generate
+    from ssmlan.training_data.generation import generate
 
     config = _from_args(GeneratorConfig, args)
     summary = generate(config, args.out, n_workers=args.workers, scheduler=args.scheduler)
@@ -105,7 +105,8 @@ def _generate(args: argparse.Namespace) -> None:
 
 
 def _train(args: argparse.Namespace) -> None:
-    from ssmlan.networks.training import TrainConfig, train
+    from ssmlan.networks.train_config import TrainConfig
+    from ssmlan.networks.training import train
 
     net = train(args.data, args.kind, args.out, _from_args(TrainConfig, args))
     training = net.meta["training"]
@@ -132,11 +133,29 @@ def _fit(args: argparse.Namespace) -> None:
         if not sep:
             raise ValueError(f"--depends expects PARAM=COLUMN (e.g. v=condition); got {item!r}.")
         depends[name] = column
+    formulas = {}
+    for item in args.formula:
+        name, sep, formula = item.partition("~")
+        if not sep or not name.strip():
+            raise ValueError(
+                f"--formula expects PARAM ~ TERMS (e.g. 'v ~ 1 + (1|participant_id)'); "
+                f"got {item!r}."
+            )
+        formulas[name.strip()] = formula.strip()
+    fixed = {}
+    for item in args.fix:
+        name, sep, value = item.partition("=")
+        try:
+            fixed[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--fix expects PARAM=NUMBER (e.g. z=0.5); got {item!r}.") from None
     summary = run_fit(
         args.data,
         args.out,
         model=args.model,
         depends=depends,
+        formulas=formulas,
+        fixed=fixed,
         sampler=args.sampler,
         draws=args.draws,
         tune=args.tune,
@@ -224,6 +243,7 @@ def _simulate_demo(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from ssmlan.constants import MAX_T
+    from ssmlan.networks.train_config import TrainConfig
     from ssmlan.training_data.config import GeneratorConfig
 
     parser = argparse.ArgumentParser(prog="ssmlan", description=__doc__)
@@ -254,16 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--data", required=True, help="data set folder from `ssmlan generate`")
     tr.add_argument("--kind", required=True, choices=("lan", "cpn"))
     tr.add_argument("--out", required=True, help="output folder (rerun to resume)")
-    tr.add_argument("--hidden", type=int, nargs="+", default=[128, 128, 128])
-    tr.add_argument("--activation", default="tanh")
-    tr.add_argument("--batch-size", type=int, default=2048)
-    tr.add_argument("--epochs", type=int, default=40)
-    tr.add_argument("--learning-rate", type=float, default=2e-3)
-    tr.add_argument("--patience", type=int, default=6)
-    tr.add_argument("--seed", type=int, default=0)
-    tr.add_argument(
-        "--members", type=int, default=1, help="ensemble size (members seeded seed, seed+1, ...)"
-    )
+    _add_config_options(tr, TrainConfig)
     tr.set_defaults(run=_train)
 
     val = sub.add_parser("validate", help="validation report (JSON + PNG) next to a network")
@@ -291,6 +302,13 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--model", default="ddm")
     fit.add_argument("--out", default="fit_output")
     fit.add_argument("--depends", nargs="*", default=[], help="PARAM=COLUMN, e.g. v=condition")
+    fit.add_argument(
+        "--formula",
+        action="append",
+        default=[],
+        help="a regression, lme4 syntax: 'v ~ 1 + stim + (1|participant_id)' (repeatable)",
+    )
+    fit.add_argument("--fix", action="append", default=[], help="PARAM=NUMBER, e.g. z=0.5")
     fit.add_argument("--likelihood", choices=("network", "analytic"), default="network")
     fit.add_argument(
         "--sampler", choices=("numpyro", "nutpie", "pymc", "blackjax"), default="numpyro"

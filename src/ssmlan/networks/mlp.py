@@ -15,7 +15,7 @@ import flax.linen as nn
 import jax.numpy as jnp
 import numpy as np
 
-ACTIVATIONS = ("tanh", "relu", "softplus")
+from ssmlan.networks.train_config import ACTIVATIONS
 
 Layers = tuple[tuple[np.ndarray, np.ndarray], ...]
 

@@ -21,7 +21,7 @@ import optax
 from ssmlan.networks.mlp import MLP
 
 if TYPE_CHECKING:
-    from ssmlan.networks.training import TrainConfig
+    from ssmlan.networks.train_config import TrainConfig
 
 #: ``(prediction, label) -> mean loss``.
 LossFn = Callable[[Any, Any], Any]

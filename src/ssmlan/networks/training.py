@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,11 @@ from ssmlan.networks.checkpoint import (
     resume,
     save_checkpoint,
 )
-from ssmlan.networks.mlp import ACTIVATIONS, export_layers
+from ssmlan.networks.mlp import export_layers
 from ssmlan.networks.model_file import FORMAT_VERSION, save_network
 from ssmlan.networks.network import Network
 from ssmlan.networks.objectives import get_objective
+from ssmlan.networks.train_config import TrainConfig
 from ssmlan.networks.train_loop import Split, Trainer, TrainState, make_trainer, validation_rows
 from ssmlan.training_data.storage import read_dataset, read_manifest
 
@@ -36,34 +37,6 @@ __all__ = ["CHECKPOINT_FILE", "NETWORK_FILE", "TrainConfig", "train"]
 NETWORK_FILE = "network.npz"
 #: Looked up at each epoch, so a test can patch it to simulate a kill after a checkpoint.
 _save_checkpoint = save_checkpoint
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Architecture and optimisation settings (defaults close to the LAN paper)."""
-
-    hidden: tuple[int, ...] = (128, 128, 128)
-    activation: str = "tanh"
-    batch_size: int = 2048
-    epochs: int = 40
-    learning_rate: float = 2e-3
-    warmup_epochs: float = 1.0
-    final_lr_fraction: float = 0.01
-    patience: int = 6
-    val_fraction: float = 0.1
-    seed: int = 0
-    members: int = 1
-
-    def __post_init__(self) -> None:
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {ACTIVATIONS}; got {self.activation!r}.")
-        if not self.hidden or min(self.hidden) <= 0:
-            raise ValueError(f"hidden must list positive layer sizes; got {self.hidden!r}.")
-        for name in ("batch_size", "epochs", "patience", "members"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be positive; got {getattr(self, name)!r}.")
-        if not 0.0 < self.val_fraction < 0.5:
-            raise ValueError(f"val_fraction must be in (0, 0.5); got {self.val_fraction!r}.")
 
 
 def _run_member(
