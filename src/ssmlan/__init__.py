@@ -13,13 +13,26 @@ from ssmlan.constants import VERSION as __version__  # noqa: E402
 from ssmlan.models import get_model, list_models  # noqa: E402
 from ssmlan.simulate import Simulations, simulate  # noqa: E402
 
-__all__ = ["Simulations", "__version__", "get_model", "list_models", "load_network", "simulate"]
+__all__ = [
+    "Simulations",
+    "__version__",
+    "get_model",
+    "list_models",
+    "load_network",
+    "model",
+    "simulate",
+]
 
 
 def __getattr__(name: str):
-    """``ssmlan.load_network`` without importing JAX for users who only simulate."""
+    """``ssmlan.load_network`` and ``ssmlan.model`` without importing JAX and PyMC for users
+    who only simulate."""
     if name == "load_network":
         from ssmlan.networks import load_network
 
         return load_network
+    if name == "model":
+        from ssmlan.pymc.regression import model
+
+        return model
     raise AttributeError(f"module 'ssmlan' has no attribute {name!r}")

@@ -1,7 +1,9 @@
 """`ssmlan fit`: fit a model to a CSV of trials and write the posterior, a summary and plots.
 
-The CSV needs columns ``rt`` (seconds; empty/NaN = no response) and ``choice`` (-1/1 or 0/1).
-The model is `ssmlan.pymc.box_model.box_model`.
+The CSV needs columns ``rt`` (seconds; empty/NaN = no response) and ``choice`` (-1/1 or 0/1;
+or HSSM's ``response``). With ``formulas`` (or ``fixed`` values) the model is the regression
+model `ssmlan.pymc.regression.model`; otherwise `ssmlan.pymc.box_model.box_model`, whose
+``depends`` gives a parameter one value per level of a column.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from pathlib import Path
 import arviz as az
 import pandas as pd
 
-from ssmlan.models import get_model
 from ssmlan.plots.posterior import plot_marginals
 from ssmlan.pymc.box_model import box_model
+from ssmlan.pymc.regression import model as regression_model
 from ssmlan.pymc.sampling import SAMPLER_ROUTES, sample
 
 
@@ -39,6 +41,8 @@ def run_fit(
     *,
     model: str = "ddm",
     depends: dict[str, str] | None = None,
+    formulas: dict[str, str] | None = None,
+    fixed: dict[str, float] | None = None,
     sampler: str = "numpyro",
     draws: int = 1000,
     tune: int = 1000,
@@ -48,15 +52,28 @@ def run_fit(
 ) -> pd.DataFrame:
     """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``."""
     frame = read_trials(data)
-    route = SAMPLER_ROUTES[sampler] if sampler in SAMPLER_ROUTES else "pytensor"
-    pymc_model = box_model(frame, model, depends, likelihood, route)
-    idata = sample(pymc_model, sampler, draws=draws, tune=tune, chains=chains, seed=seed)
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file; give a folder for the fit's outputs.")
+    route = SAMPLER_ROUTES[sampler] if sampler in SAMPLER_ROUTES else "pytensor"
+    if formulas or fixed:
+        if depends:
+            raise ValueError("Use either --depends or --formula/--fix, not both.")
+        parameters = {**(formulas or {}), **(fixed or {})}
+        pymc_model = regression_model(
+            frame, model, likelihood=likelihood, route=route, **parameters
+        )
+    else:
+        pymc_model = box_model(frame, model, depends, likelihood, route)
     out.mkdir(parents=True, exist_ok=True)
+    idata = sample(pymc_model, sampler, draws=draws, tune=tune, chains=chains, seed=seed)
     idata.to_netcdf(out / "posterior.nc")
     summary = az.summary(idata, round_to=4)
     summary.to_csv(out / "summary.csv")
-    names = [p.name for p in get_model(model).params]
-    draws_by_name = {n: idata.posterior[n].values for n in names}
-    plot_marginals(draws_by_name).savefig(out / "posterior.png", dpi=110)
+    scalars = {
+        name: values.values
+        for name, values in idata.posterior.data_vars.items()
+        if values.ndim == 2 and not name.endswith("_offset")
+    }
+    plot_marginals(scalars).savefig(out / "posterior.png", dpi=110)
     return summary

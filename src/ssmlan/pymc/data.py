@@ -21,10 +21,13 @@ def shift_initval(rt: np.ndarray, shift: Param) -> float:
 def as_trials(observed, spec: ModelSpec) -> np.ndarray:
     """``(n, 2)`` float array of ``[rt, choice]``; rt NaN means "no rt observed".
 
-    Accepts a DataFrame with ``rt`` and ``choice`` columns or an ``(n, 2)`` array. Choices 0/1
-    are mapped to -1/+1 for two-choice models.
+    Accepts a DataFrame with ``rt`` and ``choice`` columns (``response``, HSSM's name, where
+    there is no ``choice``) or an ``(n, 2)`` array. Choices 0/1 are mapped to -1/+1 for
+    two-choice models.
     """
     if isinstance(observed, pd.DataFrame):
+        if "choice" not in observed.columns and "response" in observed.columns:
+            observed = observed.rename(columns={"response": "choice"})
         missing = [c for c in ("rt", "choice") if c not in observed.columns]
         if missing:
             raise ValueError(

@@ -18,10 +18,10 @@ from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.networks import Network, load_network
 from ssmlan.pymc.data import as_trials, shift_initval
+from ssmlan.pymc.support import value_bounds
 from ssmlan.simulate import simulate
 
 ROUTES = ("pytensor", "jax")
-PRIOR_CHECK_DRAWS = 500
 #: Stands for a missing rt in the array PyMC stores as observed: PyMC would impute NaNs.
 MISSING_RT_CODE = -1.0
 
@@ -40,21 +40,19 @@ def _sources(spec, likelihood: str, lan: Network | None, cpn: Network | None, ne
     return lan, cpn
 
 
-def check_priors_in_box(spec, params: dict, seed: int = 0) -> None:
-    """Raise if a parameter's prior reaches outside the network's training box."""
+def check_priors_in_box(spec, params: dict) -> None:
+    """Raise if a parameter can leave the network's training box under its prior: its bounds
+    come from the priors' supports and the expression's operations (`value_bounds`), exactly."""
+    model = pm.modelcontext(None)
     for p in spec.params:
-        value = params[p.name]
-        if isinstance(value, pt.Variable):
-            draws = np.asarray(pm.draw(value, draws=PRIOR_CHECK_DRAWS, random_seed=seed))
-        else:
-            draws = np.asarray(value, dtype=float)
-        lo, hi = float(np.min(draws)), float(np.max(draws))
+        lo, hi = value_bounds(pt.as_tensor_variable(params[p.name]), model)
         if lo < p.lower or hi > p.upper:
             raise ValueError(
-                f"Parameter {p.name!r} reaches [{lo:.3g}, {hi:.3g}] under its prior, outside the "
-                f"network's training box [{p.lower:g}, {p.upper:g}]. Use a prior bounded inside "
-                "the box (e.g. pm.Uniform or a transformed Beta) so the network never "
-                "extrapolates."
+                f"Parameter {p.name!r} can reach [{lo:.3g}, {hi:.3g}] under its prior, outside "
+                f"the network's training box [{p.lower:g}, {p.upper:g}] for model "
+                f"{spec.name!r}. Bound it inside the box: ssmlan.model(...) maps regressions into "
+                f"the box by construction, or use e.g. pm.Uniform({p.lower:g}, {p.upper:g}) or "
+                "a Beta scaled into the box."
             )
 
 
@@ -79,6 +77,25 @@ def parameter_rows(params: list, n: int, seed: int = 0) -> tuple[np.ndarray, np.
         ) from error
     _, first_trial, row_of_trial = np.unique(draws, axis=0, return_index=True, return_inverse=True)
     return np.ravel(row_of_trial), first_trial
+
+
+def _known_rows(rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(row of each trial, first trial of each row)`` from a design's row index."""
+    rows = np.asarray(rows)
+    if rows.shape != (n,) or not np.issubdtype(rows.dtype, np.integer) or rows.min() < 0:
+        raise ValueError(f"rows must hold one non-negative integer per trial ({n}); got {rows!r}.")
+    n_rows = int(rows.max()) + 1
+    first = np.full(n_rows, -1)
+    first[rows[::-1]] = np.arange(n)[::-1]
+    if np.any(first < 0):
+        raise ValueError("rows must number the parameter rows 0, 1, ... without gaps.")
+    return rows, first
+
+
+def _per_trial(value, row_of_trial: np.ndarray):
+    """A per-row parameter (or a scalar) as one value per trial."""
+    tensor = pt.as_tensor_variable(value)
+    return tensor if tensor.ndim == 0 else tensor[row_of_trial]
 
 
 def _suggest_t_start(t, rt: np.ndarray, param) -> None:
@@ -119,6 +136,7 @@ def SSM(
     check_box: bool = True,
     normalize: bool = True,
     share_rows: bool = True,
+    rows: np.ndarray | None = None,
     **params,
 ) -> pt.TensorVariable:
     """Observed (rt, choice) trials of ``model`` with parameters ``params`` (by name).
@@ -126,7 +144,8 @@ def SSM(
     ``observed``: DataFrame (columns rt, choice) or ``(n, 2)`` array; rt NaN = no rt observed.
     Parameters: scalars, PyMC variables, or per-trial vectors of length n. ``a`` is half the
     boundary separation (ssm-simulators convention). With network likelihoods the priors must
-    stay inside the training box (checked by prior draws unless ``check_box=False``).
+    stay inside the training box (checked exactly, `check_priors_in_box`, unless
+    ``check_box=False``).
     Must be called inside a ``pm.Model`` context.
 
     ``normalize`` (network likelihood): each choice's LAN density is rescaled to the CPN's
@@ -138,6 +157,9 @@ def SSM(
     Trials whose parameters are the same expression of the same inputs (found from two prior
     draws) share one parameter row, so e.g. a Go/NoGo CPN term is evaluated once per
     condition rather than once per trial; ``share_rows=False`` gives every trial its own row.
+    ``rows`` (one integer per trial) says which row each trial has, from a known design (as
+    `ssmlan.pymc.regression.model` does); the parameters then hold one value per row (or one
+    for all).
     """
     spec = get_model(model)
     if route not in ROUTES:
@@ -152,7 +174,10 @@ def SSM(
     data = as_trials(observed, spec)
     rt, choice = data[:, 0], data[:, 1]
     n = len(data)
-    if share_rows:
+    if rows is not None:
+        row_of_trial, first_trial = _known_rows(rows, n)
+        params = {name: _per_trial(value, row_of_trial) for name, value in params.items()}
+    elif share_rows:
         row_of_trial, first_trial = parameter_rows([params[p] for p in spec.param_names], n)
     else:
         row_of_trial = first_trial = np.arange(n)
