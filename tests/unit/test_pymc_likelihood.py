@@ -77,12 +77,12 @@ def test_network_close_to_analytic_on_gonogo(gonogo):
 
 
 def test_prior_outside_the_box_is_refused(gonogo):
-    with pm.Model(), pytest.raises(ValueError, match=r"'a' reaches .* outside the network's"):
+    with pm.Model(), pytest.raises(ValueError, match=r"'a' can reach \[0, inf\] .* outside the"):
         SSM(
             "obs",
             "ddm",
             observed=gonogo[["rt", "choice"]],
-            v=pm.Normal("v"),
+            v=pm.Uniform("v", -1.0, 1.0),
             a=pm.HalfNormal("a", 3.0),
             z=0.5,
             t=0.2,

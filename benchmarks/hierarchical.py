@@ -1,0 +1,204 @@
+"""Hierarchical and trial-wise regression fits of the Cavanagh et al. (2011) data, in one run.
+
+1. The hierarchical DDM (random intercepts for v, a and t by participant; z = 0.5; 2 chains x
+   (TUNE + DRAWS), nutpie): ssmlan with the networks, ssmlan with the analytic likelihood, and
+   HSSM's analytic likelihood (run in the benchmark environment, `hssm_hierarchical.py`).
+   Speed: ESS/s = the minimum bulk ESS over all free parameters / wall time (model building
+   and compilation included); printed as ratios against HSSM. Agreement: the network posterior
+   against ssmlan's analytic one, in analytic posterior SDs: group-level means, and each
+   participant's v, a and t.
+2. The trial-wise regression ``a ~ 1 + theta`` on the high-conflict trials, network against
+   analytic (agreement as above), and its cost per trial against the shared-parameter model's
+   (median of timed log-density + gradient evaluations).
+
+Usage: python benchmarks/hierarchical.py [--hssm-python PATH] [--draws N] [--tune N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import arviz as az
+import numpy as np
+
+from ssmlan.datasets import cavanagh_theta
+from ssmlan.models import get_model
+from ssmlan.pymc.regression import model
+from ssmlan.pymc.sampling import sample
+
+SPEC = get_model("ddm")
+HIERARCHICAL = {name: "1 + (1|participant_id)" for name in ("v", "a", "t")}
+TRIALWISE = {"a": "1 + theta"}
+GROUP = "participant_id"
+
+
+def fit(data, likelihood: str, formulas: dict, draws: int, tune: int, seed: int) -> dict:
+    """One nutpie fit: wall time (building included), min bulk ESS, divergences, r_hat, idata."""
+    start = time.perf_counter()
+    pymc_model = model(data, "ddm", likelihood=likelihood, route="jax", z=0.5, **formulas)
+    idata = sample(pymc_model, "nutpie", draws, tune, 2, seed, log_likelihood=False)
+    wall = time.perf_counter() - start
+    free = [rv.name for rv in pymc_model.free_RVs]
+    ess = az.ess(idata, var_names=free)
+    rhat = az.rhat(idata, var_names=free)
+    return {
+        "wall_s": wall,
+        "min_bulk_ess": float(min(ess[n].min() for n in free)),
+        "max_rhat": float(max(rhat[n].max() for n in free)),
+        "divergences": int(idata.sample_stats["diverging"].sum()),
+        "idata": idata,
+    }
+
+
+def participant_values(idata, n_groups: int) -> dict[str, np.ndarray]:
+    """Draws of each participant's v, a, t (chain x draw x participant) through the link."""
+    post = idata.posterior
+    values = {}
+    for name in HIERARCHICAL:
+        eta = post[f"{name}_Intercept"].values[..., None] + post[f"{name}_1|{GROUP}"].values
+        values[name] = SPEC.param(name).to_box(eta)
+    assert all(v.shape[-1] == n_groups for v in values.values())
+    return values
+
+
+def diff_sd(network: np.ndarray, analytic: np.ndarray) -> np.ndarray:
+    """|difference of posterior means| / analytic posterior SD, over the last axis."""
+    axes = (0, 1)
+    return np.abs(network.mean(axis=axes) - analytic.mean(axis=axes)) / analytic.std(axis=axes)
+
+
+def group_level_agreement(network, analytic, names: list[str]) -> dict[str, float]:
+    """Largest `diff_sd` over the elements of each variable ``names``."""
+
+    def flat(idata, name: str) -> np.ndarray:
+        values = idata.posterior[name].values
+        return values.reshape(*values.shape[:2], -1)
+
+    return {name: float(diff_sd(flat(network, name), flat(analytic, name)).max()) for name in names}
+
+
+def hssm_fit(python: str, data, draws: int, tune: int, seed: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.csv"
+        data.to_csv(path, index=False)
+        script = Path(__file__).with_name("hssm_hierarchical.py")
+        command = [python, str(script), str(path), "nutpie", str(draws), str(tune), "2", str(seed)]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def gradient_seconds(pymc_model, repeats: int = 30) -> float:
+    """Median time of one jitted JAX log-density + gradient evaluation of ``pymc_model``."""
+    import jax
+    from pymc.sampling.jax import get_jaxified_graph
+
+    graph = get_jaxified_graph(inputs=pymc_model.value_vars, outputs=[pymc_model.logp()])
+    point = pymc_model.initial_point()
+    values = [np.asarray(point[v.name]) for v in pymc_model.value_vars]
+    fn = jax.jit(jax.value_and_grad(lambda xs: graph(*xs)[0]))
+    jax.block_until_ready(fn(values))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        jax.block_until_ready(fn(values))
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hssm-python", default=None, help="python of the HSSM environment")
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--tune", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", default=None, help="write the results as JSON here")
+    args = parser.parse_args()
+    data = cavanagh_theta()
+    n_groups = data[GROUP].nunique()
+    results: dict = {}
+
+    fits = {
+        lik: fit(data, lik, HIERARCHICAL, args.draws, args.tune, args.seed)
+        for lik in ("network", "analytic")
+    }
+    if args.hssm_python:
+        fits["hssm"] = hssm_fit(args.hssm_python, data, args.draws, args.tune, args.seed)
+    print(f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie")
+    print(f"{'fit':<10}{'wall s':>9}{'min ESS':>9}{'ESS/s':>8}{'div':>6}{'max rhat':>10}")
+    for name, result in fits.items():
+        ess_s = result["min_bulk_ess"] / result["wall_s"]
+        result["ess_per_s"] = ess_s
+        rhat = result.get("max_rhat", float("nan"))
+        print(
+            f"{name:<10}{result['wall_s']:>9.1f}{result['min_bulk_ess']:>9.0f}{ess_s:>8.2f}"
+            f"{result['divergences']:>6}{rhat:>10.3f}"
+        )
+    if "hssm" in fits:
+        ratio = fits["network"]["ess_per_s"] / fits["hssm"]["ess_per_s"]
+        print(f"ESS/s ratio ssmlan network / HSSM analytic: {ratio:.2f} (target >= 2)")
+        results["ess_ratio_network_over_hssm"] = ratio
+    net, exact = fits["network"]["idata"], fits["analytic"]["idata"]
+    group_names = [f"{n}_Intercept" for n in HIERARCHICAL] + [
+        f"{n}_1|{GROUP}_sigma" for n in HIERARCHICAL
+    ]
+    group = group_level_agreement(net, exact, group_names)
+    print("group level |diff| / analytic SD:", {k: round(v, 3) for k, v in group.items()})
+    per_participant = {
+        name: diff_sd(values, participant_values(exact, n_groups)[name])
+        for name, values in participant_values(net, n_groups).items()
+    }
+    for name, diffs in per_participant.items():
+        print(f"participants' {name}: median {np.median(diffs):.3f}, max {diffs.max():.3f} SD")
+    results["hierarchical"] = {
+        "fits": {k: {m: v for m, v in r.items() if m != "idata"} for k, r in fits.items()},
+        "group_level_diff_sd": group,
+        "participant_diff_sd": {k: v.tolist() for k, v in per_participant.items()},
+    }
+
+    high = data[data["conf"] == "HC"].reset_index(drop=True)
+    shared = model(high, "ddm", route="jax", z=0.5)
+    trialwise = model(high, "ddm", route="jax", z=0.5, **TRIALWISE)
+    per_trial = {
+        name: gradient_seconds(m) / len(high)
+        for name, m in (("shared", shared), ("trial-wise", trialwise))
+    }
+    ratio = per_trial["trial-wise"] / per_trial["shared"]
+    print(
+        f"per-trial gradient cost on {len(high)} high-conflict trials: shared "
+        f"{per_trial['shared'] * 1e6:.2f} us, a ~ 1 + theta "
+        f"{per_trial['trial-wise'] * 1e6:.2f} us, "
+        f"ratio {ratio:.2f} (target <= 2)"
+    )
+    regression = {
+        lik: fit(high, lik, TRIALWISE, args.draws, args.tune, args.seed)
+        for lik in ("network", "analytic")
+    }
+    names = ["a_Intercept", "a_theta", "v", "t"]
+    agreement = group_level_agreement(
+        regression["network"]["idata"], regression["analytic"]["idata"], names
+    )
+    print("a ~ 1 + theta |diff| / analytic SD:", {k: round(v, 3) for k, v in agreement.items()})
+    for lik, result in regression.items():
+        slope = result["idata"].posterior["a_theta"].values
+        print(
+            f"  {lik}: a_theta {slope.mean():.3f} (SD {slope.std():.3f}), divergences "
+            f"{result['divergences']}, max rhat {result['max_rhat']:.3f}"
+        )
+    results["trialwise"] = {
+        "per_trial_seconds": per_trial,
+        "cost_ratio": ratio,
+        "diff_sd": agreement,
+        "fits": {k: {m: v for m, v in r.items() if m != "idata"} for k, r in regression.items()},
+    }
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2, default=float))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
