@@ -1,10 +1,22 @@
 # Every target builds its own virtual environment from pyproject.toml: nothing to install by hand.
+# Two PyMC stacks: $(VENV) on Python 3.11 (PyMC 5, ArviZ 0.x), $(VENV312) on Python 3.12
+# (PyMC 6, PyTensor 3, ArviZ 1; pyproject.toml picks the stack by Python version).
 PYTHON ?= python3
 VENV ?= .venv
-BENCH_VENV ?= .venv-bench
 PY := $(VENV)/bin/python
+# Python 3.12: python3.12 where it runs, else pyenv's newest 3.12.x; override with PYTHON312=...
+ifeq ($(origin PYTHON312),undefined)
+PYTHON312 := $(shell \
+	if python3.12 -c '' >/dev/null 2>&1; then echo python3.12; \
+	else v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.12\.[0-9]+$$' | sort -V | tail -n 1); \
+	if [ -n "$$v" ]; then echo "$$(pyenv root)/versions/$$v/bin/python3"; fi; fi)
+endif
+VENV312 ?= .venv-312
+PY312 := $(VENV312)/bin/python
+# The benchmark environment: Python 3.12 with HSSM, bambi and ssm-simulators beside ssmlan.
+BENCH_VENV ?= .venv-bench
 
-.PHONY: demo test test-slow lint bench networks checks clean
+.PHONY: demo test test-311 test-312 test-slow lint bench networks checks clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +24,26 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+$(VENV312)/.installed: pyproject.toml
+	@test -n "$(PYTHON312)" || { echo "No Python 3.12 found (python3.12 or pyenv); give one: make PYTHON312=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON312) -m venv $(VENV312)
+	$(PY312) -m pip install --quiet --upgrade pip
+	$(PY312) -m pip install --quiet -e ".[dev]"
+	touch $@
+
 ## demo: the main job: the Go/NoGo walkthrough on the shipped networks
 demo: $(VENV)/.installed
 	$(VENV)/bin/ssmlan demo --out demo_output
 
-## test: lint and the default test suite (slow tests excluded)
-test: $(VENV)/.installed lint
+## test: lint and the default test suite (slow tests excluded) on both stacks
+test: lint test-311 test-312
+
+## test-311, test-312: the default test suite on one stack (Python 3.11 / Python 3.12)
+test-311: $(VENV)/.installed
 	$(PY) -m pytest
+
+test-312: $(VENV312)/.installed
+	$(PY312) -m pytest
 
 ## test-slow: the slow statistical tests (CI runs them too)
 test-slow: $(VENV)/.installed
@@ -31,9 +56,10 @@ lint: $(VENV)/.installed
 
 ## bench: benchmarks against ssm-simulators (installed only in the benchmark environment)
 $(BENCH_VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(BENCH_VENV)
+	@test -n "$(PYTHON312)" || { echo "No Python 3.12 found (python3.12 or pyenv); give one: make PYTHON312=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON312) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e . "ssm-simulators>=0.12"
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . "hssm==0.5.0" "bambi>=0.21" "ssm-simulators>=0.12"
 	touch $@
 
 bench: $(BENCH_VENV)/.installed $(VENV)/.installed
@@ -52,4 +78,4 @@ checks: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" bash recipes/run_checks.sh
 
 clean:
-	rm -rf $(VENV) $(BENCH_VENV) build src/*.egg-info
+	rm -rf $(VENV) $(VENV312) $(BENCH_VENV) build src/*.egg-info

@@ -16,7 +16,6 @@ from __future__ import annotations
 import sys
 import time
 
-import arviz as az
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -27,6 +26,7 @@ from pytensor.graph import Apply, Op
 from ssmlan.likelihoods.trial_logp import TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.networks import load_network
+from ssmlan.pymc import stack
 from ssmlan.pymc.data import shift_initval
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
 from ssmlan.pymc.sampling import sample
@@ -58,6 +58,7 @@ def tutorial_model(data) -> pm.Model:
         def perform(self, node, inputs, outputs):
             outputs[0][0] = np.asarray(grad_fn(inputs[0]), dtype=node.outputs[0].dtype)
 
+    @stack.pullback  # the gradient method's name on this PyTensor (grad in the tutorial)
     class LogpOp(Op):
         def make_node(self, params):
             return Apply(self, [params], [pt.dscalar()])
@@ -65,8 +66,8 @@ def tutorial_model(data) -> pm.Model:
         def perform(self, node, inputs, outputs):
             outputs[0][0] = np.asarray(value_fn(inputs[0]), dtype="float64")
 
-        def grad(self, inputs, output_grads):
-            return [output_grads[0] * GradOp()(inputs[0])]
+        def pullback(self, inputs, outputs, cotangents):
+            return [cotangents[0] * GradOp()(inputs[0])]
 
     with pm.Model() as model:
         model._ssmlan_initvals = {
@@ -79,7 +80,7 @@ def tutorial_model(data) -> pm.Model:
     return model
 
 
-def timed(build, sampler: str, draws: int, tune: int) -> tuple[float, az.InferenceData]:
+def timed(build, sampler: str, draws: int, tune: int) -> tuple[float, stack.InferenceData]:
     model = build()
     start = time.perf_counter()
     if sampler == "tutorial":
@@ -126,7 +127,7 @@ def main() -> None:
         timed(build, sampler, 10, 10)  # warms caches that a later identical build reuses
         setup, _ = timed(build, sampler, 10, 10)
         wall, idata = timed(build, sampler, DRAWS, TUNE)
-        ess = float(az.ess(idata, var_names=NAMES, method="bulk").to_array().min())
+        ess = stack.min_ess(idata, NAMES)
         rows[name] = (wall, max(wall - setup, 1e-9), ess)
         print(
             f"{name:<48} wall {wall:6.1f} s  sampling {wall - setup:6.1f} s  min ESS "

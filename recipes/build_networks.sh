@@ -44,3 +44,16 @@ for model in ddm angle; do
         cp "$WORK/${model}_${kind}/validation_${kind}.png" "docs/figures/${model}_${kind}.png"
     done
 done
+
+# Normalisers: per LAN and CPN pair, a 2 x 64 MLP for the per-choice rescaling of the LAN to the
+# CPN (log P_CPN - log mass_LAN), used instead of the LAN's 64-node quadrature where every trial
+# has its own parameters (a trial-wise regression; ssmlan.networks.normalizer). Trained on the
+# exact correction at 150,000 sets drawn in the box (both choices), validated on 5,000 others;
+# a few minutes each on two cores.
+for model in ddm angle; do
+    ssmlan normalizer --lan "$WORK/${model}_lan" --cpn "$WORK/${model}_cpn" --n-sets 150000 \
+        --seed 0 --epochs 300 --out "$WORK/${model}_normalizer.npz"
+    cp "$WORK/${model}_normalizer.npz" "src/ssmlan/networks/pretrained/${model}_normalizer.npz"
+    cp "$WORK/${model}_normalizer.validation.json" \
+        "src/ssmlan/networks/pretrained/${model}_normalizer.validation.json"
+done

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
 import types
 import typing
 from collections.abc import Sequence
 from dataclasses import MISSING, fields
+from pathlib import Path
 
 import numpy as np
+
+#: The --scheduler option's help: the trust boundary of a Dask cluster.
+SCHEDULER_HELP = (
+    "Dask scheduler address (cluster run). Results come back pickled, and unpickling runs "
+    "code: use only a scheduler you trust"
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line, like every other error of the command (usage: ``--help``)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _parse_theta(text: str) -> dict[str, float]:
@@ -21,6 +37,11 @@ def _parse_theta(text: str) -> dict[str, float]:
         name, sep, value = item.partition("=")
         if not sep:
             raise argparse.ArgumentTypeError(f"expected name=value in --theta, got {item!r}")
+        if name.strip() in theta:
+            raise argparse.ArgumentTypeError(
+                f"--theta gives {name.strip()!r} twice ({theta[name.strip()]:g} and "
+                f"{value.strip()}); give each parameter once"
+            )
         try:
             theta[name.strip()] = float(value)
         except ValueError:
@@ -45,18 +66,51 @@ def _models(args: argparse.Namespace) -> None:
             )
 
 
+def _check_output_file(path: Path, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    if path.is_dir():
+        raise ValueError(f"{option} {path} is a folder; give the path of a file to write.")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ValueError(f"{option} {path}: folder {folder} does not exist; create it first.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"{option} {path}: folder {folder} is not writable.")
+
+
+def _write_atomically(path: Path, write) -> None:
+    """``write(stream)`` into a temporary file next to ``path``, then rename it into place: a
+    failure (a full disk) leaves no truncated file, and any previous file as it was."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", newline="") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException as error:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise OSError(
+                f"could not write {path} ({error.strerror or error}); nothing was written."
+            ) from error
+        raise
+
+
 def _simulate(args: argparse.Namespace) -> None:
     import pandas as pd
 
     from ssmlan.simulate import simulate
 
+    out = None if args.out is None else Path(args.out)
+    if out is not None:
+        _check_output_file(out, "-o")
     sims = simulate(args.model, args.theta, args.n, seed=args.seed, dt=args.dt, max_t=args.max_t)
     frame = pd.DataFrame({"rt": sims.rt, "choice": sims.choice})
-    if args.out is None:
+    if out is None:
         frame.to_csv(sys.stdout, index=False)
     else:
-        frame.to_csv(args.out, index=False)
-        print(f"wrote {len(frame)} trials to {args.out}")
+        _write_atomically(out, lambda stream: frame.to_csv(stream, index=False))
+        print(f"wrote {len(frame)} trials to {out}")
 
 
 def _add_config_options(parser: argparse.ArgumentParser, config_class) -> None:
@@ -117,6 +171,25 @@ def _train(args: argparse.Namespace) -> None:
     )
 
 
+def _normalizer(args: argparse.Namespace) -> None:
+    from ssmlan.networks import load_network, save_network
+    from ssmlan.networks.normalizer import build_normalizer
+
+    lan, cpn = load_network(args.lan, "lan"), load_network(args.cpn, "cpn")
+    net = build_normalizer(lan, cpn, n_sets=args.n_sets, seed=args.seed, epochs=args.epochs)
+    path = save_network(net, args.out)
+    validation = net.meta["validation"]
+    report = path.with_suffix(".validation.json")
+    report.write_text(json.dumps(validation, indent=2))
+    print(json.dumps(validation, indent=2))
+    print(
+        f"{path}: correction error on {validation['n_sets']} held-out sets (both choices): max "
+        f"{validation['max_abs_error']:.2e}, p99 {validation['p99_abs_error']:.2e} (target max "
+        f"{validation['target_max_abs_error']:g}); {net.meta['training']['wall_seconds']:.0f} s; "
+        f"report {report}"
+    )
+
+
 def _validate(args: argparse.Namespace) -> None:
     from ssmlan.checks.network_report import validate
 
@@ -162,6 +235,7 @@ def _fit(args: argparse.Namespace) -> None:
         chains=args.chains,
         seed=args.seed,
         likelihood=args.likelihood,
+        log_likelihood=args.log_likelihood,
     )
     print(summary.to_string())
     print(f"wrote {args.out}/posterior.nc, summary.csv, posterior.png")
@@ -205,7 +279,7 @@ def _add_check(check_sub, name: str, help_text: str, n_trials: int) -> None:
     parser.add_argument("--tune", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
-    parser.add_argument("--scheduler", default=None, help="Dask scheduler address")
+    parser.add_argument("--scheduler", default=None, help=SCHEDULER_HELP)
     parser.add_argument("--out", default=f"checks/{name}")
     parser.add_argument("--lan", default=None, help="LAN file to check (default: shipped)")
     parser.set_defaults(run=_check)
@@ -246,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ssmlan.networks.train_config import TrainConfig
     from ssmlan.training_data.config import GeneratorConfig
 
-    parser = argparse.ArgumentParser(prog="ssmlan", description=__doc__)
+    parser = _Parser(prog="ssmlan", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     sub.add_parser("models", help="list models, parameters and training boxes").set_defaults(
@@ -266,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="LAN/CPN training data (resumable shards)")
     _add_config_options(gen, GeneratorConfig)
     gen.add_argument("--workers", type=int, default=None, help="local processes (default: all)")
-    gen.add_argument("--scheduler", default=None, help="Dask scheduler address (cluster run)")
+    gen.add_argument("--scheduler", default=None, help=SCHEDULER_HELP)
     gen.add_argument("--out", required=True, help="data set folder (rerun to resume)")
     gen.set_defaults(run=_generate)
 
@@ -276,6 +350,17 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--out", required=True, help="output folder (rerun to resume)")
     _add_config_options(tr, TrainConfig)
     tr.set_defaults(run=_train)
+
+    norm = sub.add_parser(
+        "normalizer", help="a normaliser network of a LAN and CPN (fast trial-wise likelihoods)"
+    )
+    norm.add_argument("--lan", required=True, help="LAN file or shipped name (e.g. ddm_lan)")
+    norm.add_argument("--cpn", required=True, help="CPN file or shipped name (e.g. ddm_cpn)")
+    norm.add_argument("--out", required=True, help="network file to write (.npz)")
+    norm.add_argument("--n-sets", type=int, default=150_000, help="training parameter sets")
+    norm.add_argument("--seed", type=int, default=0)
+    norm.add_argument("--epochs", type=int, default=300)
+    norm.set_defaults(run=_normalizer)
 
     val = sub.add_parser("validate", help="validation report (JSON + PNG) next to a network")
     val.add_argument("network", help="network folder or .npz file")
@@ -317,6 +402,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--tune", type=int, default=1000)
     fit.add_argument("--chains", type=int, default=2)
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument(
+        "--no-log-likelihood",
+        dest="log_likelihood",
+        action="store_false",
+        help="leave the pointwise log-likelihood (for LOO) out of posterior.nc",
+    )
     fit.set_defaults(run=_fit)
 
     check = sub.add_parser("check", help="checks of the networks' posteriors")
@@ -343,13 +434,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; user errors print one clear line and exit with status 2."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # a usage error (2, one line) or --help (0)
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         args.run(args)
     except BrokenPipeError:  # output piped into e.g. `head`
         sys.stderr.close()
-    except (ValueError, KeyError, OSError) as error:
+    except (ValueError, KeyError, OSError, MemoryError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        if isinstance(error, MemoryError):
+            message = f"out of memory ({error or 'ask for less'})"
+        message = " ".join(str(message).split())  # one line
         print(f"ssmlan {args.command}: error: {message}", file=sys.stderr)
         return 2
     return 0

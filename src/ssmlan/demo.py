@@ -16,6 +16,7 @@ from ssmlan.networks import load_network
 from ssmlan.plots.posterior import plot_marginals, plot_rt_fit
 from ssmlan.pymc.gonogo import FIXED, SPEC, gonogo_model, simulate_gonogo
 from ssmlan.pymc.sampling import SAMPLER_ROUTES, sample
+from ssmlan.pymc.stack import write_netcdf
 
 TRUTH = {"v": 1.2, "a": 1.0, "t": 0.3}
 
@@ -48,7 +49,7 @@ def run_demo(
     summary.insert(0, "true", [TRUTH[name] for name in summary.index])
     print(summary.to_string())
     print(f"{sampler} NUTS, {chains} chains x ({tune} + {draws}): {seconds:.1f} s")
-    idata.to_netcdf(out / "posterior.nc")
+    write_netcdf(idata, out / "posterior.nc")
     summary.to_csv(out / "summary.csv")
     draws_by_name = {name: idata.posterior[name].values for name in TRUTH}
     plot_marginals(draws_by_name, TRUTH).savefig(out / "posterior.png", dpi=110)

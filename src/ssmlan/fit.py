@@ -4,10 +4,16 @@ The CSV needs columns ``rt`` (seconds; empty/NaN = no response) and ``choice`` (
 or HSSM's ``response``). With ``formulas`` (or ``fixed`` values) the model is the regression
 model `ssmlan.pymc.regression.model`; otherwise `ssmlan.pymc.box_model.box_model`, whose
 ``depends`` gives a parameter one value per level of a column.
+
+Everything about the inputs and the output folder is checked before sampling starts; the
+posterior is written as soon as sampling ends, before the summary, the plot and the pointwise
+log-likelihood (added to ``posterior.nc`` in bounded memory, `write_log_likelihood`).
 """
 
 from __future__ import annotations
 
+import csv
+import os
 from pathlib import Path
 
 import arviz as az
@@ -16,7 +22,8 @@ import pandas as pd
 from ssmlan.plots.posterior import plot_marginals
 from ssmlan.pymc.box_model import box_model
 from ssmlan.pymc.regression import model as regression_model
-from ssmlan.pymc.sampling import SAMPLER_ROUTES, sample
+from ssmlan.pymc.sampling import SAMPLER_ROUTES, check_options, sample, write_log_likelihood
+from ssmlan.pymc.stack import write_netcdf
 
 
 def read_trials(path: Path | str) -> pd.DataFrame:
@@ -32,6 +39,14 @@ def read_trials(path: Path | str) -> pd.DataFrame:
         ) from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise ValueError(f"{path} is not a readable CSV file ({error}).") from None
+    with open(path, newline="") as stream:  # pandas renames a repeated column (rt -> rt.1)
+        header = next(csv.reader(stream), [])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise ValueError(
+            f"{path} has more than one column named {', '.join(map(repr, repeated))}; give each "
+            "column a different name (only one may be rt, one choice)."
+        )
     return frame
 
 
@@ -49,12 +64,21 @@ def run_fit(
     chains: int = 2,
     seed: int = 0,
     likelihood: str = "network",
+    log_likelihood: bool = True,
 ) -> pd.DataFrame:
-    """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``."""
+    """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``.
+
+    ``posterior.nc`` is written first, then (``log_likelihood``) its pointwise
+    log-likelihood group for LOO is added in chunks of draws; ``log_likelihood=False`` (``ssmlan
+    fit --no-log-likelihood``) leaves it out.
+    """
+    check_options(sampler, draws, tune, chains)
     frame = read_trials(data)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file; give a folder for the fit's outputs.")
+    if out.exists() and not os.access(out, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {out} is not writable; give a folder you can write to.")
     route = SAMPLER_ROUTES[sampler] if sampler in SAMPLER_ROUTES else "pytensor"
     if formulas or fixed:
         if depends:
@@ -66,8 +90,13 @@ def run_fit(
     else:
         pymc_model = box_model(frame, model, depends, likelihood, route)
     out.mkdir(parents=True, exist_ok=True)
-    idata = sample(pymc_model, sampler, draws=draws, tune=tune, chains=chains, seed=seed)
-    idata.to_netcdf(out / "posterior.nc")
+    idata = sample(
+        pymc_model, sampler, draws=draws, tune=tune, chains=chains, seed=seed, log_likelihood=False
+    )
+    posterior = out / "posterior.nc"
+    tmp = out / ".posterior.nc.tmp"
+    write_netcdf(idata, tmp)
+    os.replace(tmp, posterior)
     summary = az.summary(idata, round_to=4)
     summary.to_csv(out / "summary.csv")
     scalars = {
@@ -76,4 +105,6 @@ def run_fit(
         if values.ndim == 2 and not name.endswith("_offset")
     }
     plot_marginals(scalars).savefig(out / "posterior.png", dpi=110)
+    if log_likelihood:
+        write_log_likelihood(idata, pymc_model, posterior)
     return summary

@@ -3,11 +3,22 @@
 Used by training-data generation (one job per shard) and by the checks (one job per fitted data
 set), so both scale the same way: ``n_workers`` local processes (forkserver: safe with JAX and
 Numba threads), or a Dask scheduler address.
+
+No local process outlives the one that started the jobs, even killed with SIGKILL: each worker
+exits when that process is gone (a watchdog thread, and on Linux the kernel's parent-death
+signal through the forkserver, which `ssmlan._die_with_parent` arms); the forkserver and the
+resource tracker then exit on their own once every worker has. A Dask scheduler sends results
+back pickled: use only a scheduler you trust (`map_unordered`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,7 +35,63 @@ class WorkerShare:
     cores: tuple[int, ...] = ()
 
 
-def _start_worker(share: WorkerShare | None) -> None:
+#: Seconds between a worker's checks that the process that started it is still alive.
+WATCH_SECONDS = 0.5
+#: The forkserver imports this module first: it arms the parent-death signal there.
+DIE_WITH_PARENT = "ssmlan._die_with_parent"
+
+
+def die_with_parent() -> None:
+    """Linux: have the kernel SIGKILL this process when its parent dies (``prctl``); a no-op
+    elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time (Linux ``/proc``), to tell it from a later one with its pid;
+    ``None`` where it cannot be read. A zombie counts as gone (``"Z"``)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stream:
+            fields = stream.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return "Z" if fields[0] in ("Z", "X") else fields[19]
+
+
+def _alive(pid: int, started: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return started is None or _start_time(pid) == started
+
+
+def _watch_main(pid: int) -> None:
+    """Exit this worker as soon as process ``pid`` (the one that started the jobs) is gone."""
+    started = _start_time(pid)
+    if started == "Z":
+        os._exit(1)
+
+    def watch() -> None:
+        while _alive(pid, started):
+            time.sleep(WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ssmlan-watch-main", daemon=True).start()
+
+
+def _start_worker(share: WorkerShare | None, main_pid: int | None = None) -> None:
+    if main_pid is not None:
+        die_with_parent()
+        _watch_main(main_pid)
     if share is None:
         return
     os.environ.update(share.environ)
@@ -49,7 +116,12 @@ def map_unordered(
     taking one of ``worker_shares``, if given, before its first job; replaced by a fresh process
     with the same share after ``jobs_per_worker`` jobs, which frees what the jobs left in
     memory) or on the Dask cluster at ``scheduler``.
+
+    Dask returns each result pickled, and unpickling runs code: ``scheduler`` must be a
+    cluster you trust (yours, on a network only you reach).
     """
+    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
+        raise ValueError(f"the number of workers must be a positive integer; got {n_workers!r}.")
     jobs = list(jobs)
     if scheduler is not None:
         from dask.distributed import Client
@@ -72,6 +144,8 @@ def _map_local(fn, jobs, n_workers, shares, jobs_per_worker) -> Iterator[tuple[t
     is replaced (``ProcessPoolExecutor(max_tasks_per_child=...)`` did not replace retired
     processes here on Python 3.11: the pool shrank until a check hung)."""
     context = get_context("forkserver")
+    if threading.current_thread() is threading.main_thread():  # the signal is per thread
+        context.set_forkserver_preload(["__main__", DIE_WITH_PARENT])  # before it starts
     pending = iter(jobs)
     pools: list[ProcessPoolExecutor | None] = [None] * n_workers
     used = [0] * n_workers
@@ -87,7 +161,10 @@ def _map_local(fn, jobs, n_workers, shares, jobs_per_worker) -> Iterator[tuple[t
                 pool.shutdown()
             share = shares[slot] if slot < len(shares) else None
             pools[slot] = ProcessPoolExecutor(
-                1, mp_context=context, initializer=_start_worker, initargs=(share,)
+                1,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(share, os.getpid()),
             )
             used[slot] = 0
         used[slot] += 1

@@ -1,9 +1,9 @@
 """With the shipped networks, the posterior on the demo data covers the true parameters."""
 
-import arviz as az
 import pytest
 
 from ssmlan.demo import TRUTH
+from ssmlan.pymc import stack
 from ssmlan.pymc.gonogo import gonogo_model, simulate_gonogo
 from ssmlan.pymc.sampling import sample
 
@@ -14,8 +14,8 @@ def test_demo_posterior_covers_the_truth():
     idata = sample(
         gonogo_model(data, route="jax"), "numpyro", draws=500, tune=500, chains=2, seed=1
     )
-    hdi = az.hdi(idata, var_names=list(TRUTH), hdi_prob=0.99)
+    hdi = stack.hdi(idata, list(TRUTH), 0.99)
     for name, value in TRUTH.items():
         low, high = hdi[name].values
         assert low < value < high, (name, low, high)
-    assert float(az.rhat(idata).to_array().max()) < 1.02
+    assert stack.max_rhat(idata) < 1.02

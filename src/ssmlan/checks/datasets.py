@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ssmlan.constants import MAX_T
 from ssmlan.models import get_model
 from ssmlan.pymc.gonogo import FREE as GONOGO_FREE
 from ssmlan.pymc.gonogo import SPEC as GONOGO_SPEC
@@ -35,10 +36,12 @@ def draw_truth(model: str, index: int, seed: int, share: float = INNER_BOX) -> n
 def simulate_dataset(
     model: str, index: int, n_trials: int, seed: int, share: float = INNER_BOX
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """``(truth, trials)`` of data set ``index`` (truth from `draw_truth`); trials past 100 s
-    (a handful at the slowest corner of the ddm box) are dropped."""
+    """``(truth, trials)`` of data set ``index`` (truth from `draw_truth`); trials undecided
+    after `MAX_T` of decision time, the networks' horizon (1% at the slowest corner of the
+    checks' ddm box, 2.5% at the training box's), are dropped: a network knows nothing past it
+    (`ssmlan.pymc.SSM` refuses such trials), and both likelihoods see the same trials."""
     theta = draw_truth(model, index, seed, share)
-    sims = simulate(model, theta, n_trials, seed=_simulation_seed(index, seed), max_t=100.0)
+    sims = simulate(model, theta, n_trials, seed=_simulation_seed(index, seed), max_t=MAX_T)
     decided = np.isfinite(sims.rt)
     return theta, pd.DataFrame({"rt": sims.rt[decided], "choice": sims.choice[decided]})
 

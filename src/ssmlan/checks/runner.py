@@ -14,7 +14,10 @@ from matplotlib.figure import Figure
 from tqdm.auto import tqdm
 
 from ssmlan.jax_devices import worker_shares
+from ssmlan.models import get_model
+from ssmlan.networks import load_network
 from ssmlan.parallel import map_unordered
+from ssmlan.settings import shown
 
 if TYPE_CHECKING:
     from ssmlan.networks import Network
@@ -79,6 +82,7 @@ def run_fits(
     ``journal``: a JSON-lines file each finished fit is appended to; a rerun with the same
     settings skips the data sets already in it (resume after a kill).
     """
+    check_fit_options(model, n_datasets, n_trials, draws, tune, lan, n_workers)
     lan = None if lan is None else str(lan)
     template = FitJob(model, 0, n_trials, draws, tune, seed, lan, likelihood)
     settings = {"fit": f"{fit_fn.__module__}.{fit_fn.__qualname__}", "job": template.settings()}
@@ -104,6 +108,32 @@ def run_fits(
         bar.update(1)
     bar.close()
     return sorted(fits, key=lambda f: f["index"])
+
+
+def check_fit_options(
+    model: str,
+    n_datasets: int,
+    n_trials: int,
+    draws: int,
+    tune: int,
+    lan: str | Path | None,
+    n_workers: int | None = None,
+) -> None:
+    """Refuse, before any fit starts (in worker processes, after minutes), what every fit would
+    fail on: an unknown model, counts that are not positive integers, a LAN file that is
+    missing, damaged, not a LAN or for another model."""
+    spec = get_model(model)
+    least = {"n_datasets": 1, "n_trials": 1, "draws": 1, "tune": 0, "n_workers": 1}
+    values = {"n_datasets": n_datasets, "n_trials": n_trials, "draws": draws, "tune": tune}
+    if n_workers is not None:
+        values["n_workers"] = n_workers
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < least[name]:
+            raise ValueError(f"{name} must be an integer >= {least[name]}; got {shown(value)}.")
+    if isinstance(lan, str | Path):
+        net = load_network(lan, "lan")
+        if net.spec.name != spec.name:
+            raise ValueError(f"--lan {lan} is a LAN of model {net.spec.name!r}, not {model!r}.")
 
 
 def read_journal(journal: Path | str, settings: dict) -> dict[int, dict]:

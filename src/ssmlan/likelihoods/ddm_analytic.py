@@ -7,7 +7,9 @@ the JAX and PyTensor versions are differentiable graphs of the same formula.
 Parameters (ssm-simulators convention): drift ``v``; ``a`` is *half* the boundary separation
 (boundaries at ``-a`` and ``+a``, separation ``2a``); relative start ``z`` in (0, 1), the process
 starting at ``-a + 2az``; non-decision time ``t`` >= 0 (s); unit diffusion noise.
-Choice ``+1`` is the upper boundary, ``-1`` the lower one.
+Choice ``+1`` is the upper boundary, ``-1`` the lower one. Outside the parameters' domain
+(``a <= 0``, ``z`` not in (0, 1), ``t < 0``, or any parameter NaN or infinite) both functions
+return ``-inf``, never NaN, with finite gradients.
 
 The density is Navarro & Fuss (2009): the first-passage density at the lower boundary,
 ``p(u | v, A, w) = exp(-v A w - v^2 (rt - t) / 2) / A^2 * f(u | w)`` with ``u = (rt - t) / A^2``
@@ -51,18 +53,32 @@ def _log_large_time(u: Any, w: Any, xp: ModuleType) -> Any:
     return float(np.log(np.pi)) - _PI2 * u / 2.0 + xp.log(xp.maximum(total, _TINY))
 
 
+def _in_domain(v: Any, a: Any, z: Any, t: Any, xp: ModuleType) -> Any:
+    """True where the parameters lie in their domain: all finite, ``a > 0``, ``0 < z < 1``,
+    ``t >= 0`` (``t=None``: not checked). Written with ``xp`` operations only, so Python floats
+    mixed with PyTensor variables still give a tensor."""
+    size = xp.abs(v) + xp.abs(a) + xp.abs(z)
+    inside = (size < np.inf) & (xp.minimum(xp.minimum(a, z), 1.0 - z) > 0.0)
+    if t is None:
+        return inside
+    return inside & (xp.abs(t) < np.inf) & (xp.minimum(t, 1.0) >= 0.0)
+
+
 def ddm_logp(rt: Any, choice: Any, v: Any, a: Any, z: Any, t: Any, xp: ModuleType = np) -> Any:
-    """Log density of ``(rt, choice)`` under the DDM; ``-inf`` where ``rt <= t``.
+    """Log density of ``(rt, choice)`` under the DDM; ``-inf`` where ``rt <= t`` and outside the
+    parameters' domain.
 
     ``a`` is half the boundary separation (bounds at -a and +a); ``z`` the relative start in (0, 1);
     choice is +1 (upper) or -1 (lower). Broadcasts over all arguments.
     """
+    inside = _in_domain(v, a, z, t, xp)
+    v, a, z, t = (xp.where(inside, x, safe) for x, safe in ((v, 0.0), (a, 1.0), (z, 0.5), (t, 0.0)))
     upper = choice > 0
     v_low = xp.where(upper, -v, v)
     w = xp.where(upper, 1.0 - z, z)
     separation = 2.0 * a
     decision_time = rt - t
-    valid = decision_time > 0.0
+    valid = (decision_time > 0.0) & inside
     safe_time = xp.where(valid, decision_time, 1.0)  # keeps gradients finite where rt <= t
     u = safe_time / (separation * separation)
     small = u < U_SWITCH
@@ -95,7 +111,10 @@ def ddm_choice_logp(choice: Any, v: Any, a: Any, z: Any, t: Any = None, xp: Modu
     ``P(upper) = (1 - exp(-2 v x0)) / (1 - exp(-4 v a))`` with ``x0 = 2 a z`` the distance of the
     start from the lower boundary; ``a`` is half the boundary separation; ``P(upper) = z`` at
     ``v = 0``. ``t`` is accepted so that all parameters can be passed by name; it has no effect.
+    ``-inf`` outside the domain of ``v``, ``a``, ``z``.
     """
+    inside = _in_domain(v, a, z, None, xp)
+    v, a, z = (xp.where(inside, x, safe) for x, safe in ((v, 0.0), (a, 1.0), (z, 0.5)))
     upper = choice > 0
     v_dir = xp.where(upper, v, -v)
     w = xp.where(upper, z, 1.0 - z)
@@ -105,7 +124,7 @@ def ddm_choice_logp(choice: Any, v: Any, a: Any, z: Any, t: Any = None, xp: Modu
     log_p = _log_abs_expm1(-2.0 * safe_v * separation * w, xp) - _log_abs_expm1(
         -2.0 * safe_v * separation, xp
     )
-    return xp.where(tiny, xp.log(w), log_p)
+    return xp.where(inside, xp.where(tiny, xp.log(w), log_p), -np.inf)
 
 
 def ddm_mean_decision_time(v: float, a: float, z: float) -> float:

@@ -4,7 +4,8 @@ Trials with an observed rt use the density source (a LAN or the analytic density
 rt is missing (NaN: e.g. a withheld response in a Go/NoGo task) use the choice source (a CPN or
 the closed-form choice probability): ``log P(choice)``. Which trials are which is fixed by the
 data, so the split is done once, outside the graph. With ``normalize``, a network density is
-rescaled per choice to the CPN's choice probability (see `trial_logp`).
+rescaled per choice to the CPN's choice probability (see `trial_logp`), by quadrature of the
+density or by a precomputed correction source (e.g. a normaliser network).
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def trial_logp(
     split: TrialSplit,
     xp: ModuleType,
     normalize: bool = False,
+    correction=None,
 ) -> Any:
     """Log-likelihood of each trial; ``theta`` has one row per parameter row (see `TrialSplit`).
 
@@ -114,6 +116,9 @@ def trial_logp(
     trial with an rt is rescaled per choice to the choice source's probability,
     ``logp(rt, c) - log mass(c) + log P(c)``, so that the choice probabilities come from the
     choice source (a CPN) and only the rt shape from the density (a LAN, `Network.log_mass_xp`).
+    ``correction``: an object whose ``correction_xp(theta, choice, xp)`` gives
+    ``log P(c) - log mass(c)`` per row directly (e.g. a normaliser network), used in place of
+    the density's quadrature and the choice source for the trials with an rt.
     """
     parts = []
     if len(split.with_rt):
@@ -123,9 +128,13 @@ def trial_logp(
         )
         if normalize:
             pairs = split.rt_pairs
-            log_mass = density.log_mass_xp(theta[pairs.rows], pairs.choices.astype(rt.dtype), xp)
-            log_prob = _pair_logp(choice_source, theta, pairs, rt.dtype, xp)
-            with_rt = with_rt + (log_prob - log_mass)[pairs.of_trial]
+            pair_choice = pairs.choices.astype(rt.dtype)
+            if correction is None:
+                log_mass = density.log_mass_xp(theta[pairs.rows], pair_choice, xp)
+                shift = _pair_logp(choice_source, theta, pairs, rt.dtype, xp) - log_mass
+            else:
+                shift = correction.correction_xp(theta[pairs.rows], pair_choice, xp)
+            with_rt = with_rt + shift[pairs.of_trial]
         parts.append(with_rt)
     if len(split.no_rt_pairs.rows):
         pairs = split.no_rt_pairs

@@ -9,6 +9,7 @@ boundary.
 import numpy as np
 
 from ssmlan.likelihoods.ddm_analytic import ddm_choice_logp, ddm_logp
+from ssmlan.likelihoods.fast_edge import angle_fast_edge_logp, ddm_fast_edge_logp
 from ssmlan.models.boundaries import ANGLE, CONSTANT, WEIBULL
 from ssmlan.models.spec import (
     NON_NEGATIVE,
@@ -64,6 +65,7 @@ register(
         boundary=CONSTANT,
         analytic_logp=ddm_logp,
         analytic_choice_logp=ddm_choice_logp,
+        fast_edge_logp=ddm_fast_edge_logp,
     )
 )
 register(
@@ -131,6 +133,7 @@ register(
             ),
         ),
         boundary=ANGLE,
+        fast_edge_logp=angle_fast_edge_logp,
     )
 )
 register(

@@ -168,7 +168,10 @@ class ModelSpec:
     """Everything the package knows about one SSM, declared once.
 
     The order of ``params`` is the network input order and the PyMC parameter order.
-    ``default_dt`` is the simulation step chosen from the accuracy/speed table in the README.
+    ``default_dt`` is the simulation step chosen from the accuracy/speed table in
+    ``docs/simulators.md``. ``fast_edge_logp(tau, choice, **params, xp)``: a closed-form upper
+    bound of the log density at decision time ``tau`` that is tight for short ``tau``
+    (`ssmlan.likelihoods.fast_edge`); a LAN's density continues along it below its floor.
     """
 
     name: str
@@ -180,6 +183,7 @@ class ModelSpec:
     choices: tuple[int, ...] = (-1, 1)
     analytic_logp: Callable | None = None
     analytic_choice_logp: Callable | None = None
+    fast_edge_logp: Callable | None = None
     default_dt: float = 1e-2
 
     @property

@@ -36,6 +36,24 @@ def _checksum(arrays: dict[str, np.ndarray], meta_json: str) -> str:
     return digest.hexdigest()
 
 
+def _weight_arrays(net: Network) -> dict[str, np.ndarray]:
+    arrays = {
+        "input_offset": np.asarray(net.input_offset, np.float32),
+        "input_scale": np.asarray(net.input_scale, np.float32),
+    }
+    for m, layers in enumerate(net.members):
+        for i, (kernel, bias) in enumerate(layers):
+            arrays[f"member{m}_layer{i}_kernel"] = np.asarray(kernel, np.float32)
+            arrays[f"member{m}_layer{i}_bias"] = np.asarray(bias, np.float32)
+    return arrays
+
+
+def weights_digest(net: Network) -> str:
+    """SHA-256 of a network's kind, model, weights and input scaling (not its metadata): the
+    same for a network in memory and after a save and load."""
+    return _checksum(_weight_arrays(net), f"{net.kind}:{net.spec.fingerprint()}")
+
+
 def save_network(net: Network, path: Path | str) -> Path:
     """Write ``net`` to ``path`` (``.npz`` added if missing); returns the path."""
     path = Path(path)
@@ -55,14 +73,7 @@ def save_network(net: Network, path: Path | str) -> Path:
             "members": len(net.members),
         }
     )
-    arrays = {
-        "input_offset": np.asarray(net.input_offset, np.float32),
-        "input_scale": np.asarray(net.input_scale, np.float32),
-    }
-    for m, layers in enumerate(net.members):
-        for i, (kernel, bias) in enumerate(layers):
-            arrays[f"member{m}_layer{i}_kernel"] = np.asarray(kernel, np.float32)
-            arrays[f"member{m}_layer{i}_bias"] = np.asarray(bias, np.float32)
+    arrays = _weight_arrays(net)
     meta_json = json.dumps(meta, sort_keys=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -83,6 +94,8 @@ def _resolve(name_or_path: str | Path) -> Path:
         if not (path / "network.npz").is_file():
             raise FileNotFoundError(f"{path} holds no network.npz (has training finished?).")
         path = path / "network.npz"
+    if path.suffix == SUFFIX and not path.exists():
+        raise FileNotFoundError(f"No network file {path}.")
     if path.suffix == SUFFIX or path.exists() or path.with_suffix(SUFFIX).exists():
         return path if path.suffix == SUFFIX else path.with_suffix(SUFFIX)
     shipped = resources.files("ssmlan.networks") / "pretrained" / f"{name_or_path}{SUFFIX}"
@@ -101,9 +114,10 @@ def _resolve(name_or_path: str | Path) -> Path:
 
 def load_network(name_or_path: str | Path, kind: str | None = None) -> Network:
     """Load a network file, or a shipped one by name (``"ddm"`` with ``kind="lan"`` or
-    ``"ddm_lan"``). Refuses files of another format version or model spec, and truncated or
-    edited files."""
-    if kind is not None and not str(name_or_path).endswith(("_lan", "_cpn", SUFFIX)):
+    ``"ddm_lan"``; kinds: `KINDS`). Refuses files of another format version or model spec, and
+    truncated or edited files."""
+    named = tuple(f"_{k}" for k in KINDS)
+    if kind is not None and not str(name_or_path).endswith((*named, SUFFIX)):
         name_or_path = f"{name_or_path}_{kind}"
     path = _resolve(name_or_path)
     try:

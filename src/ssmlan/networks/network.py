@@ -5,8 +5,9 @@ and ``-inf`` where ``rt`` is below the smallest possible rt (the non-decision ti
 non-decision time ``t`` only shifts the rt distribution, so the LAN never sees ``t`` itself: its
 inputs are the other parameters, ``log(rt - t)`` and the choice (`lan_features`), which makes
 the shift exact and leaves the network one dimension fewer to learn. CPN:
-``params -> logit P(choice = +1)`` for two-choice models. ``a`` is half the boundary separation
-(ssm-simulators convention), as everywhere in ssmlan.
+``params -> logit P(choice = +1)`` for two-choice models. Normaliser: ``(params, choice) ->`` the
+per-choice correction of one LAN and CPN pair (`ssmlan.networks.normalizer`). ``a`` is half the
+boundary separation (ssm-simulators convention), as everywhere in ssmlan.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ssmlan.constants import LOG_DENSITY_FLOOR, MAX_T, MIN_DECISION_TIME
 from ssmlan.models import ModelSpec
 from ssmlan.networks.mlp import Layers, forward
 
-KINDS = ("lan", "cpn")
+KINDS = ("lan", "cpn", "normalizer")
 #: The LAN's mass per choice is integrated over ``u = log(rt - t)`` from ``MIN_DECISION_TIME``
 #: to the longest decision time of its training simulations (``max_t``, `Network.mass_horizon`;
 #: the LAN never saw a label past it, and simulated choice proportions count only trials
@@ -113,10 +114,23 @@ class Network:
         return float(config.get("max_t", MAX_T))
 
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
-        """LAN log-likelihood per trial; ``theta`` is ``(n_trials, n_params)``."""
-        features = lan_features(self.spec, theta, rt, choice, xp)
+        """LAN log-likelihood per trial; ``theta`` is ``(n_trials, n_params)``.
+
+        Floored at ``LOG_DENSITY_FLOOR``; where the model declares a fast-edge bound
+        (`ModelSpec.fast_edge_logp`), the density continues below the floor along it:
+        ``max(lan, floor) + min(0, bound - floor)``, which leaves every density above the
+        floor as it is (the bound lies above the true density).
+        """
+        spec = self.spec
+        smallest = spec.smallest_rt(theta, xp)
+        features = lan_features(spec, theta, rt, choice, xp)
         out = xp.maximum(self.raw(features, xp), LOG_DENSITY_FLOOR)
-        return xp.where(rt > self.spec.smallest_rt(theta, xp), out, -np.inf)
+        if spec.fast_edge_logp is not None:
+            tau = xp.maximum(rt - smallest, MIN_DECISION_TIME)
+            by_name = {name: theta[:, j] for j, name in enumerate(spec.param_names)}
+            bound = spec.fast_edge_logp(tau, choice, **by_name, xp=xp)
+            out = out + xp.minimum(bound - LOG_DENSITY_FLOOR, 0.0)
+        return xp.where(rt > smallest, out, -np.inf)
 
     def log_mass_xp(self, theta: Any, choice: Any, xp: ModuleType, nodes: int = 0) -> Any:
         """LAN: ``log ∫ exp(logp(rt, choice)) drt`` per row of ``theta`` (``choice`` per row).
@@ -171,10 +185,19 @@ class Network:
         return matrix
 
     def logp(self, theta: Any, rt: Any, choice: Any) -> np.ndarray:
-        """LAN log-likelihood per trial (NumPy); theta shared (vector) or per trial (rows)."""
+        """LAN log-likelihood per trial (NumPy); theta shared (vector) or per trial (rows).
+        Choices must be the model's (`ModelSpec.choices`), one per rt."""
         self._require("lan")
         rt = np.asarray(rt, dtype=np.float32).ravel()
         choice = np.asarray(choice, dtype=np.float32).ravel()
+        if choice.shape != rt.shape:
+            raise ValueError(f"Got {len(rt)} rts but {len(choice)} choices; pass one per trial.")
+        bad = np.flatnonzero(~np.isin(choice, self.spec.choices))
+        if len(bad):
+            raise ValueError(
+                f"choice[{bad[0]}] = {choice[bad[0]].item():g} is not a choice of model "
+                f"{self.spec.name!r}; choices must be one of {list(self.spec.choices)}."
+            )
         return self.logp_xp(self._theta_matrix(theta, len(rt)), rt, choice, np)
 
     def choice_prob(self, theta: Any) -> np.ndarray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ssmlan.settings import check_choices, setting
+from ssmlan.settings import check_choices, setting, shown
 
 #: Activations of the hidden layers that `ssmlan.networks.mlp.activate` knows.
 ACTIVATIONS = ("tanh", "relu", "softplus")
@@ -35,6 +35,6 @@ class TrainConfig:
             raise ValueError(f"hidden must list positive layer sizes; got {self.hidden!r}.")
         for name in ("batch_size", "epochs", "patience", "members"):
             if getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be positive; got {getattr(self, name)!r}.")
+                raise ValueError(f"{name} must be positive; got {shown(getattr(self, name))}.")
         if not 0.0 < self.val_fraction < 0.5:
-            raise ValueError(f"val_fraction must be in (0, 0.5); got {self.val_fraction!r}.")
+            raise ValueError(f"val_fraction must be in (0, 0.5); got {shown(self.val_fraction)}.")

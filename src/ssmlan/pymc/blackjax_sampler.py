@@ -3,18 +3,19 @@
 ``pm.sample(nuts_sampler="blackjax")`` fails with blackjax >= 1.6 (a removed ``progress_bar``
 argument), so ssmlan drives BlackJax itself: PyMC's jaxified log density, BlackJax's window
 adaptation and NUTS kernel, one chain after another, then the draws mapped back to the model's
-variables as an ArviZ InferenceData.
+variables as an ArviZ InferenceData (a DataTree under ArviZ 1).
 """
 
 from __future__ import annotations
 
-import arviz as az
 import blackjax
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pymc as pm
 from pymc.sampling.jax import get_jaxified_graph
+
+from ssmlan.pymc.stack import InferenceData, compile_mode, from_posterior
 
 
 def sample_blackjax(
@@ -25,7 +26,7 @@ def sample_blackjax(
     seed: int = 0,
     target_accept: float = 0.8,
     initvals: dict | None = None,
-) -> az.InferenceData:
+) -> InferenceData:
     """Posterior draws of ``model``'s free variables (constrained) from BlackJax NUTS."""
     logp_graph = get_jaxified_graph(inputs=model.value_vars, outputs=[model.logp()])
 
@@ -39,7 +40,8 @@ def sample_blackjax(
         transformed = transform.forward(value, *rv.owner.inputs).eval() if transform else value
         initial[model.rvs_to_values[rv].name] = np.asarray(transformed)
     position = [jnp.asarray(initial[v.name]) for v in model.value_vars]
-    reference = float(model.compile_logp()(initial))
+    logp = model.logp()
+    reference = float(model.compile_logp(mode=compile_mode([logp]))(initial))
     jax_value = float(logdensity(position))
     if not np.isclose(jax_value, reference, rtol=1e-5, atol=1e-6):
         raise RuntimeError(
@@ -76,6 +78,6 @@ def sample_blackjax(
         for j, name in enumerate(names):
             posterior[name].append(np.stack([values[j] for values in per_draw]))
     keep = {rv.name for rv in model.free_RVs} | {d.name for d in model.deterministics}
-    return az.from_dict(
-        posterior={name: np.stack(values) for name, values in posterior.items() if name in keep}
+    return from_posterior(
+        {name: np.stack(values) for name, values in posterior.items() if name in keep}
     )

@@ -1,13 +1,43 @@
-"""One call for NUTS with any of the supported samplers, log-likelihood stored for LOO."""
+"""One call for NUTS with any of the supported samplers, log-likelihood stored for LOO.
+
+The pointwise log-likelihood (draws x trials) can be far larger than the posterior, and the
+samplers' own routes compute it for every draw at once (numpyro asked for 30 GB at 200,000
+trials). Here it is computed in chunks of draws of bounded size (`log_likelihood_chunks`),
+after sampling: in memory (`add_log_likelihood`), or straight into a saved posterior file
+(`write_log_likelihood`), so that a fit's posterior is on disk before any of it is computed.
+"""
 
 from __future__ import annotations
 
-import arviz as az
+import os
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
 import pymc as pm
+import xarray as xr
+
+from ssmlan.pymc import stack
+from ssmlan.pymc.stack import InferenceData
+from ssmlan.settings import shown
 
 SAMPLERS = ("numpyro", "nutpie", "pymc", "blackjax")
 #: The likelihood route each sampler runs fastest with (see benchmarks/inference.py).
 SAMPLER_ROUTES = {"nutpie": "jax", "numpyro": "jax", "pymc": "pytensor", "blackjax": "jax"}
+#: Largest chunk of the pointwise log-likelihood computed at once (bytes).
+CHUNK_BYTES = 256 * 2**20
+
+
+def check_options(sampler: str, draws: int, tune: int, chains: int) -> None:
+    """Refuse an unknown sampler and counts that are not integers (draws, chains >= 1,
+    tune >= 0): before a model is built (`ssmlan.fit.run_fit`) or sampled."""
+    if sampler not in SAMPLERS:
+        raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
+    for name, value, least in (("draws", draws, 1), ("tune", tune, 0), ("chains", chains, 1)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
+            raise ValueError(f"{name} must be an integer >= {least}; got {shown(value)}.")
 
 
 def sample(
@@ -18,12 +48,12 @@ def sample(
     chains: int = 2,
     seed: int = 0,
     log_likelihood: bool = True,
-) -> az.InferenceData:
+) -> InferenceData:
     """NUTS with ``sampler``; the pointwise log-likelihood is stored for LOO unless
-    ``log_likelihood=False``. PyMC's own sampler runs under forkserver (fork deadlocks with JAX
-    threads). ``t`` starts below the fastest rt (see `ssmlan.pymc.ssm`)."""
-    if sampler not in SAMPLERS:
-        raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
+    ``log_likelihood=False`` (computed after sampling in bounded chunks, `add_log_likelihood`).
+    PyMC's own sampler runs under forkserver (fork deadlocks with JAX threads). ``t`` starts
+    below the fastest rt (see `ssmlan.pymc.ssm`)."""
+    check_options(sampler, draws, tune, chains)
     initvals = getattr(model, "_ssmlan_initvals", None)
     if sampler == "blackjax":
         from ssmlan.pymc.blackjax_sampler import sample_blackjax
@@ -46,9 +76,7 @@ def sample(
             import jax
 
             parallel = jax.local_device_count() >= chains
-            kwargs["nuts_sampler_kwargs"] = {
-                "chain_method": "parallel" if parallel else "sequential"
-            }
+            kwargs |= stack.nuts_options(chain_method="parallel" if parallel else "sequential")
         idata = pm.sample(
             draws=draws,
             tune=tune,
@@ -58,9 +86,110 @@ def sample(
             progressbar=False,
             model=model,
             initvals=initvals,
-            idata_kwargs={"log_likelihood": log_likelihood},
-            **kwargs,
+            **kwargs,  # no log-likelihood (both stacks' default): all draws at once, see above
         )
     if log_likelihood and "log_likelihood" not in idata:
-        pm.compute_log_likelihood(idata, model=model, progressbar=False)
+        add_log_likelihood(idata, model)
     return idata
+
+
+def log_likelihood_chunks(
+    idata: InferenceData, model: pm.Model, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[tuple[int, xr.Dataset]]:
+    """``(first draw, log-likelihood of the observed variables)`` for consecutive chunks of
+    draws (all chains), each at most ``chunk_bytes`` (at least one draw): what
+    `pymc.compute_log_likelihood` computes, compiled once, one posterior point at a time."""
+    from pymc.backends.arviz import apply_function_over_dataset, coords_and_dims_for_inferencedata
+    from pymc.model.transform.conditioning import remove_value_transforms
+
+    umodel = remove_value_transforms(model)
+    observed = list(umodel.observed_RVs)
+    names = [rv.name for rv in observed]
+    outs = umodel.logp(vars=observed, sum=False)
+    fn = umodel.compile_fn(
+        inputs=umodel.value_vars,
+        outs=outs,
+        on_unused_input="ignore",
+        mode=stack.compile_mode(outs),
+    )
+    coords, dims = coords_and_dims_for_inferencedata(umodel)
+    posterior = stack.group(idata, "posterior")[[rv.name for rv in umodel.free_RVs]]
+    values = sum(_size(umodel.rvs_to_values[rv]) for rv in observed)
+    per_draw = max(1, posterior.sizes["chain"] * values * 8)
+    step = max(1, chunk_bytes // per_draw)
+    for start in range(0, posterior.sizes["draw"], step):
+        part = posterior.isel(draw=slice(start, start + step))
+        with warnings.catch_warnings():  # a chunk may hold fewer draws than there are chains
+            warnings.filterwarnings("ignore", "More chains", UserWarning)
+            chunk = apply_function_over_dataset(
+                fn, part, output_var_names=names, coords=coords, dims=dims, progressbar=False
+            )
+        yield start, chunk.assign_coords(chain=part["chain"], draw=part["draw"])
+
+
+def _size(value) -> int:
+    """Number of elements of an observed variable's data (unknown dimensions count as 1)."""
+    if hasattr(value, "data"):
+        return int(np.size(value.data))
+    return int(np.prod([size or 1 for size in value.type.shape]))
+
+
+def add_log_likelihood(
+    idata: InferenceData, model: pm.Model, chunk_bytes: int = CHUNK_BYTES
+) -> InferenceData:
+    """Add the ``log_likelihood`` group to ``idata`` in memory, computed in chunks of draws
+    (`log_likelihood_chunks`): the result's size, plus one chunk."""
+    parts = [chunk for _, chunk in log_likelihood_chunks(idata, model, chunk_bytes)]
+    log_likelihood = xr.concat(parts, dim="draw") if len(parts) > 1 else parts[0]
+    stack.add_group(idata, "log_likelihood", log_likelihood)
+    return idata
+
+
+def write_log_likelihood(
+    idata: InferenceData, model: pm.Model, path: Path | str, chunk_bytes: int = CHUNK_BYTES
+) -> None:
+    """Add the ``log_likelihood`` group to the posterior file ``path`` (written from ``idata``
+    by `ssmlan.pymc.stack.write_netcdf`), one chunk of draws at a time
+    (`log_likelihood_chunks`): memory stays within one chunk whatever the size of the result.
+    Written into a copy that then replaces ``path``, so a failure or a kill leaves the posterior
+    file as it was."""
+    import h5netcdf
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    shutil.copyfile(path, tmp)
+    try:
+        with h5netcdf.File(tmp, "a") as file:
+            group = None
+            for start, chunk in log_likelihood_chunks(idata, model, chunk_bytes):
+                if group is None:
+                    group = _log_likelihood_group(file, chunk, stack.group(idata, "posterior"))
+                for name, values in chunk.data_vars.items():
+                    axis = values.dims.index("draw")
+                    where = [slice(None)] * values.ndim
+                    where[axis] = slice(start, start + values.sizes["draw"])
+                    group[name][tuple(where)] = values.values
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _log_likelihood_group(file, chunk: xr.Dataset, posterior: xr.Dataset):
+    """An empty ``log_likelihood`` group shaped like ``chunk`` over all the posterior's draws,
+    laid out as ``InferenceData.to_netcdf`` writes a group (dimensions with coordinates)."""
+    group = file.create_group("log_likelihood")
+    sizes = {**dict(chunk.sizes), "draw": posterior.sizes["draw"]}
+    for dim, size in sizes.items():
+        group.dimensions[dim] = size
+    for dim in sizes:
+        values = posterior[dim].values if dim in ("chain", "draw") else chunk[dim].values
+        if values.dtype.kind in "OU":
+            group.create_variable(dim, (dim,), data=values.astype(str), dtype=str)
+        else:
+            group.create_variable(dim, (dim,), data=values)
+    for name, values in chunk.data_vars.items():
+        group.create_variable(name, values.dims, dtype=values.dtype)
+    for key, value in chunk.attrs.items():
+        group.attrs[key] = value
+    return group

@@ -17,8 +17,9 @@ import pytensor.tensor as pt
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.networks import Network, load_network
-from ssmlan.pymc.data import as_trials, shift_initval
-from ssmlan.pymc.support import value_bounds
+from ssmlan.networks.network import MASS_NODE_CHOICES
+from ssmlan.pymc.data import as_trials, check_rts_in_reach, shift_initval
+from ssmlan.pymc.support import check_priors_in_domain, value_bounds
 from ssmlan.simulate import simulate
 
 ROUTES = ("pytensor", "jax")
@@ -32,12 +33,56 @@ def _sources(spec, likelihood: str, lan: Network | None, cpn: Network | None, ne
         return source, source
     if likelihood != "network":
         raise ValueError(f"likelihood must be 'network' or 'analytic'; got {likelihood!r}.")
+    for role, net in (("lan", lan), ("cpn", cpn)):
+        kind = getattr(net, "kind", role)  # duck-typed sources (no kind) are taken as given
+        if net is not None and kind != role:
+            raise ValueError(
+                f"{role}= got a {str(kind).upper()} (a network of kind {kind!r}); pass the "
+                f"model's LAN as lan= and its CPN as cpn=."
+            )
     lan = lan or load_network(spec.name, "lan")
     cpn = cpn or (load_network(spec.name, "cpn") if needs_cpn else None)
     for net in (lan, cpn):
         if net is not None and net.spec.fingerprint() != spec.fingerprint():
             raise ValueError(f"Network for {net.spec.name!r} given for model {spec.name!r}.")
     return lan, cpn
+
+
+NORMALIZERS = ("auto", "quadrature", "network")
+#: ``normalizer="auto"`` keeps the quadrature while it costs at most this many LAN evaluations
+#: (32 pairs of 64 nodes): too little, even where it exceeds the densities' cost, to give up
+#: the quadrature's accuracy for (a normaliser is off by ~0.02 per pair, see its validation).
+AUTO_MIN_EVALUATIONS = 2048
+
+
+def _correction(spec, normalizer, lan: Network, cpn: Network, split: TrialSplit):
+    """The source of the per-choice correction of the LAN rescaled to the CPN: ``None`` for the
+    LAN's own quadrature, else a normaliser network of this LAN and CPN (see `SSM`)."""
+    if isinstance(normalizer, str) and normalizer not in NORMALIZERS:
+        raise ValueError(
+            f"normalizer must be one of {NORMALIZERS} or a Network; got {normalizer!r}."
+        )
+    from ssmlan.networks.normalizer import Normalizer, check_normalizer
+
+    if normalizer == "quadrature":
+        return None
+    if normalizer == "auto":
+        if not (isinstance(lan, Network) and isinstance(cpn, Network)):
+            return None  # duck-typed sources: their own quadrature
+        nodes = lan.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
+        if len(split.rt_pairs.rows) * nodes <= max(len(split.with_rt), AUTO_MIN_EVALUATIONS):
+            return None  # the quadrature costs less than the densities themselves, or little
+        try:
+            net = load_network(spec.name, "normalizer")
+            check_normalizer(net, lan, cpn)
+        except (FileNotFoundError, ValueError):
+            return None  # none shipped for this model, or one of other networks
+        if not net.meta.get("validation", {}).get("passed", False):
+            return None  # only a normaliser within its error target is chosen unasked
+        return Normalizer(net, cpn)
+    net = load_network(spec.name, "normalizer") if normalizer == "network" else normalizer
+    check_normalizer(net, lan, cpn)
+    return Normalizer(net, cpn)
 
 
 def check_priors_in_box(spec, params: dict) -> None:
@@ -135,6 +180,7 @@ def SSM(
     cpn: Network | None = None,
     check_box: bool = True,
     normalize: bool = True,
+    normalizer: str | Network = "auto",
     share_rows: bool = True,
     rows: np.ndarray | None = None,
     **params,
@@ -145,14 +191,24 @@ def SSM(
     Parameters: scalars, PyMC variables, or per-trial vectors of length n. ``a`` is half the
     boundary separation (ssm-simulators convention). With network likelihoods the priors must
     stay inside the training box (checked exactly, `check_priors_in_box`, unless
-    ``check_box=False``).
-    Must be called inside a ``pm.Model`` context.
+    ``check_box=False``), and with the analytic likelihood inside each parameter's domain
+    (`ssmlan.pymc.support.check_priors_in_domain`, same switch). Rts no parameter in the box
+    explains, and with a network rts past its horizon, are refused by row
+    (`ssmlan.pymc.data.check_rts_in_reach`). Must be called inside a ``pm.Model`` context.
 
     ``normalize`` (network likelihood): each choice's LAN density is rescaled to the CPN's
     probability of that choice, so choice probabilities come from the CPN and only the rt
     shape from the LAN. The LAN's own mass per choice is off by up to ~0.03, which over
     hundreds of trials biases the posterior; this costs one 64-node integral per distinct
     (parameter row, choice) pair. ``normalize=False`` uses the LAN as it is.
+    ``normalizer``: where that rescaling comes from. ``"quadrature"``: the integral;
+    ``"network"``: the model's shipped normaliser network (`ssmlan.networks.normalizer`: one
+    small MLP and the CPN per pair instead of ``mass_nodes`` LAN evaluations; it must belong to
+    this LAN and CPN), or a normaliser `Network` passed here; ``"auto"``: the network when the
+    quadrature would cost more LAN evaluations than the trials' densities (distinct (row,
+    choice) pairs with an rt x ``mass_nodes`` > trials with an rt, e.g. a trial-wise
+    regression) and more than `AUTO_MIN_EVALUATIONS`, and a normaliser of this LAN and CPN is
+    shipped; else the quadrature.
 
     Trials whose parameters are the same expression of the same inputs (found from two prior
     draws) share one parameter row, so e.g. a Go/NoGo CPN term is evaluated once per
@@ -185,8 +241,13 @@ def SSM(
     normalize = normalize and likelihood == "network"
     needs_cpn = normalize or len(split.no_rt_pairs.rows) > 0
     density, choice_source = _sources(spec, likelihood, lan, cpn, needs_cpn)
+    correction = _correction(spec, normalizer, density, choice_source, split) if normalize else None
+    horizon = getattr(density, "mass_horizon", None) if likelihood == "network" else None
+    check_rts_in_reach(rt, spec, horizon)
     if likelihood == "network" and check_box:
         check_priors_in_box(spec, params)
+    elif check_box:
+        check_priors_in_domain(spec, params, pm.modelcontext(None))
     if route == "jax":
         import jax.numpy as jnp
         import pytensor.link.jax.dispatch  # noqa: F401  (JAX float64 as floatX, before wrapping)
@@ -196,13 +257,17 @@ def SSM(
 
         @wrap_jax
         def jax_logp(theta):
-            return trial_logp(density, choice_source, theta, rt_j, choice_j, split, jnp, normalize)
+            return trial_logp(
+                density, choice_source, theta, rt_j, choice_j, split, jnp, normalize, correction
+            )
 
     def logp(value, *theta_params):
         theta = pt.stack([pt.broadcast_to(p, (n,)) for p in theta_params], axis=1)[first_trial]
         if route == "jax":
             return jax_logp(theta)
-        return trial_logp(density, choice_source, theta, rt, choice, split, pt, normalize)
+        return trial_logp(
+            density, choice_source, theta, rt, choice, split, pt, normalize, correction
+        )
 
     _suggest_t_start(params[spec.shift.name], rt, spec.shift)
     dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]

@@ -5,6 +5,7 @@ transform knows its bounds, a log transform means ``(0, inf)``, log-odds ``(0, 1
 whole real line. Bounds then propagate through the elementwise operations, indexing and
 reshaping that parameter expressions are made of (interval arithmetic). An operation not known
 here gives unbounded values, so a check built on `value_bounds` refuses rather than guesses.
+`check_priors_in_domain` checks parameters against the domains of the model's parameters.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pymc as pm
 import pytensor.scalar as ps
+import pytensor.tensor as pt
 from pymc.logprob.transforms import IntervalTransform, LogOddsTransform, LogTransform
 from pytensor.compile.ops import ViewOp
 from pytensor.graph.basic import Constant, Variable
@@ -21,7 +23,8 @@ from pytensor.tensor.elemwise import DimShuffle, Elemwise
 from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.shape import Reshape, SpecifyShape
 from pytensor.tensor.sharedvar import TensorSharedVariable
-from pytensor.tensor.subtensor import AdvancedSubtensor, AdvancedSubtensor1, Subtensor
+
+from ssmlan.pymc.stack import INDEXING_OPS, ancestors
 
 Bounds = tuple[float, float]
 UNBOUNDED: Bounds = (-np.inf, np.inf)
@@ -108,16 +111,7 @@ def value_bounds(var: Variable, model: pm.Model) -> Bounds:
         if rule is None:
             return UNBOUNDED
         return rule(*(value_bounds(i, model) for i in owner.inputs))
-    if isinstance(
-        op,
-        DimShuffle
-        | Subtensor
-        | AdvancedSubtensor
-        | AdvancedSubtensor1
-        | Reshape
-        | SpecifyShape
-        | ViewOp,
-    ):
+    if isinstance(op, (DimShuffle, Reshape, SpecifyShape, ViewOp, *INDEXING_OPS)):
         return value_bounds(owner.inputs[0], model)
     if type(op).__name__ in ("Alloc", "BroadcastTo"):
         return value_bounds(owner.inputs[0], model)
@@ -148,3 +142,45 @@ def _dot(inputs: list, model: pm.Model) -> Bounds:
 
     lows, highs = scaled(up, low) + scaled(down, high), scaled(up, high) + scaled(down, low)
     return float(lows.min()), float(highs.max())
+
+
+def _constant(var: Variable) -> bool:
+    """True when ``var`` depends on no random variable and no input: a fixed value."""
+    for node in ancestors([var]):
+        if node.owner is None and not isinstance(node, Constant | TensorSharedVariable):
+            return False
+        if node.owner is not None and isinstance(node.owner.op, RandomVariable):
+            return False
+    return True
+
+
+def check_priors_in_domain(spec, params: dict, model: pm.Model) -> None:
+    """Raise if a parameter can leave its domain (`ssmlan.models.Param.domain`, where the model
+    is defined at all; the analytic likelihood's check, as `check_priors_in_box` is the
+    networks'). Fixed values are checked exactly, ends open or closed as the domain says; an
+    expression of random variables by its `value_bounds`, which the priors' supports never
+    reach (their transforms map onto open intervals), so a bound on an open end is fine."""
+    for p in spec.params:
+        var = pt.as_tensor_variable(params[p.name])
+        domain = p.domain
+        if _constant(var):
+            value = np.asarray(var.eval(), dtype=float)
+            inside = np.atleast_1d(domain.contains(value))
+            if not inside.all():
+                k = int(np.argmin(inside))
+                where = f" (row {k})" if value.ndim else ""
+                raise ValueError(
+                    f"Parameter {p.name!r} is {np.ravel(value)[k]:g}{where}, outside its domain "
+                    f"{domain} for model {spec.name!r}: the likelihood is not defined there "
+                    f"({p.description})."
+                )
+            continue
+        lo, hi = value_bounds(var, model)
+        if lo < domain.lower or hi > domain.upper:
+            raise ValueError(
+                f"Parameter {p.name!r} can reach [{lo:.3g}, {hi:.3g}] under its prior, outside "
+                f"its domain {domain} for model {spec.name!r} ({p.description}). Give it a prior "
+                f"inside the domain, e.g. pm.Uniform({p.lower:g}, {p.upper:g})"
+                + (" or pm.HalfNormal" if domain.lower == 0 and np.isinf(domain.upper) else "")
+                + "."
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -11,6 +12,7 @@ import numpy as np
 from ssmlan.constants import MAX_T
 from ssmlan.models import Kernel, ModelSpec, Noise, get_model
 from ssmlan.models.spec import SLOT_NEUTRAL
+from ssmlan.settings import shown
 from ssmlan.simulate.diffusion_kernel import simulate_diffusion
 from ssmlan.simulate.race_kernel import simulate_race
 
@@ -93,6 +95,42 @@ def kernel_rows(spec: ModelSpec, matrix: np.ndarray) -> np.ndarray:
     return rows
 
 
+#: Bytes of output per simulated trial: a float64 rt and an int32 choice.
+BYTES_PER_TRIAL = 12
+#: Below this many bytes of output the free memory is not looked up.
+CHECKED_FROM_BYTES = 2**30
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux ``MemAvailable``; else the physical
+    memory), ``None`` where the system does not say."""
+    try:
+        with open("/proc/meminfo") as stream:
+            for line in stream:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(n_trials: int) -> None:
+    """Refuse, before any work, a simulation whose output would not fit in memory."""
+    need = n_trials * BYTES_PER_TRIAL
+    if need < CHECKED_FROM_BYTES:
+        return
+    free = available_memory()
+    if free is not None and need > free:
+        raise ValueError(
+            f"{n_trials:,} trials need {need / 2**30:.1f} GiB for their rts and choices, more "
+            f"than the {free / 2**30:.1f} GiB of memory available; simulate fewer trials per "
+            "call (e.g. in batches with different seeds)."
+        )
+
+
 def simulate(
     model: str | ModelSpec,
     theta: ThetaLike,
@@ -121,14 +159,17 @@ def simulate(
     spec = get_model(model)
     matrix, single = theta_matrix(spec, theta)
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n <= 0:
-        raise ValueError(f"n (trials per parameter set) must be a positive integer; got {n!r}.")
+        raise ValueError(
+            f"n (trials per parameter set) must be a positive integer; got {shown(n)}."
+        )
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**63:
-        raise ValueError(f"seed must be an integer in [0, 2**63); got {seed!r}.")
+        raise ValueError(f"seed must be an integer in [0, 2**63); got {shown(seed)}.")
     dt = spec.default_dt if dt is None else dt
     if not (np.isfinite(dt) and 0.0 < dt <= 0.1):
-        raise ValueError(f"dt must be in (0, 0.1] seconds; got {dt!r}.")
+        raise ValueError(f"dt must be in (0, 0.1] seconds; got {shown(dt)}.")
     if not (np.isfinite(max_t) and max_t > 0.0):
-        raise ValueError(f"max_t must be a positive number of seconds; got {max_t!r}.")
+        raise ValueError(f"max_t must be a positive number of seconds; got {shown(max_t)}.")
+    check_memory(matrix.shape[0] * int(n))
     rows = kernel_rows(spec, matrix)
     previous = numba.get_num_threads()
     if n_threads is not None:

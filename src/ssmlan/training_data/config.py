@@ -6,9 +6,11 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+import numpy as np
+
 from ssmlan.constants import MAX_T
 from ssmlan.models import get_model
-from ssmlan.settings import REQUIRED, check_choices, setting
+from ssmlan.settings import REQUIRED, check_choices, setting, shown
 
 #: Where the CPN's choice-probability labels come from (see `GeneratorConfig`).
 CPN_LABELS = ("decided", "analytic", "empirical")
@@ -61,10 +63,14 @@ class GeneratorConfig:
                 f"cpn_labels='analytic' needs a closed-form choice probability; model "
                 f"{self.model!r} has none. Use cpn_labels='empirical'."
             )
+        for name in ("n_param_sets", "n_sims", "n_labels", "shard_size", "seed"):
+            value = getattr(self, name)
+            if isinstance(value, np.integer):  # e.g. from an array: kept as a plain int (JSON)
+                object.__setattr__(self, name, int(value))
         for name in ("n_param_sets", "n_sims", "n_labels", "shard_size"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+                raise ValueError(f"{name} must be a positive integer; got {shown(value)}.")
         if not (
             0 <= self.frac_simulated
             and 0 <= self.frac_uniform
@@ -75,11 +81,13 @@ class GeneratorConfig:
                 f"{self.frac_simulated} and {self.frac_uniform}."
             )
         if not 0.0 <= self.box_margin <= 0.5:
-            raise ValueError(f"box_margin must be in [0, 0.5]; got {self.box_margin!r}.")
+            raise ValueError(f"box_margin must be in [0, 0.5]; got {shown(self.box_margin)}.")
         if not 0.0 < self.bandwidth_scale <= 2.0:
-            raise ValueError(f"bandwidth_scale must be in (0, 2]; got {self.bandwidth_scale!r}.")
+            raise ValueError(
+                f"bandwidth_scale must be in (0, 2]; got {shown(self.bandwidth_scale)}."
+            )
         if not isinstance(self.seed, int) or self.seed < 0:
-            raise ValueError(f"seed must be a non-negative integer; got {self.seed!r}.")
+            raise ValueError(f"seed must be a non-negative integer; got {shown(self.seed)}.")
 
     @property
     def n_shards(self) -> int:

@@ -3,13 +3,16 @@
 Shard ``i`` depends only on ``(config, i)``: its random stream is seeded by ``(seed, i)``, so the
 data are identical whatever the number of workers or the order shards finish in. Workers compute;
 the calling process writes each shard atomically as it arrives, so rerunning the same command
-after a crash or kill skips finished shards and loses only those in flight.
+after a crash or kill skips finished shards and loses only those in flight. One run at a time
+writes a folder: a second one is refused (`lock_folder`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +25,15 @@ from ssmlan.simulate import simulate
 from ssmlan.training_data.config import GeneratorConfig
 from ssmlan.training_data.kde_labels import kde_log_density
 from ssmlan.training_data.parameters import defect_reasons, sample_parameters, tally
-from ssmlan.training_data.storage import finished_shards, open_dataset, write_shard
+from ssmlan.training_data.storage import (
+    DatasetError,
+    finished_shards,
+    open_dataset,
+    write_shard,
+)
+
+#: The lock file a generation run holds in its data set folder (``fcntl.flock``).
+LOCK_FILE = ".generate.lock"
 
 
 def _label_points(rng, rt, choice, shift, config, choices) -> tuple[np.ndarray, np.ndarray]:
@@ -113,6 +124,53 @@ def make_shard(config: GeneratorConfig, index: int, n_threads: int | None = 1) -
     return arrays, meta
 
 
+@contextlib.contextmanager
+def lock_folder(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on data set ``folder`` (created if missing) while writing it; a
+    second run into the same folder is refused, naming the run that holds it. The kernel
+    releases the lock when the holder exits, however it ends; the lock file is removed when the
+    run ends (a killed run leaves it behind, unlocked and harmless)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise DatasetError(f"{folder} exists and is not a folder; choose another output path.")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK_FILE
+    while True:
+        stream = open(path, "a+")
+        try:
+            fcntl.flock(stream, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            stream.seek(0)
+            holder = stream.read().strip()
+            stream.close()
+            raise DatasetError(
+                f"{folder} is being written by another `ssmlan generate` run"
+                + (f" (pid {holder})" if holder.isdigit() else "")
+                + "; wait for it to finish (rerun it then to resume) or choose another --out "
+                "folder."
+            ) from None
+        try:
+            same = os.path.samestat(os.fstat(stream.fileno()), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        stream.close()  # the holder removed the file after we opened it: lock the new one
+    with stream:
+        stream.truncate(0)
+        stream.write(str(os.getpid()))
+        stream.flush()
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
 def generate(
     config: GeneratorConfig,
     out: Path | str,
@@ -124,9 +182,19 @@ def generate(
     """Write (or finish) the data set for ``config`` in ``out``; returns a summary.
 
     ``n_workers``: local processes (default: all cores); ``scheduler``: a Dask scheduler address
-    to run the shards on a cluster instead. Finished shards are skipped.
+    to run the shards on a cluster instead (only one you trust: results come back pickled).
+    Finished shards are skipped; a second run into ``out`` while this one runs is refused.
     """
+    if n_workers is not None and (not isinstance(n_workers, int) or n_workers < 1):
+        raise ValueError(f"n_workers must be a positive integer; got {n_workers!r}.")
     out = Path(out)
+    with lock_folder(out):
+        return _generate(config, out, n_workers, scheduler, progress)
+
+
+def _generate(
+    config: GeneratorConfig, out: Path, n_workers: int | None, scheduler: str | None, progress: bool
+) -> dict:
     open_dataset(out, config)
     todo = sorted(set(range(config.n_shards)) - finished_shards(out, config.n_shards))
     n_workers = n_workers or os.cpu_count() or 1

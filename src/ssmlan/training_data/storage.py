@@ -3,7 +3,9 @@
 A data set is a folder holding ``manifest.json`` (format version, config, fingerprint) and one
 ``shard-NNNNN.npz`` per shard (``allow_pickle=False``; metadata as a JSON string array). Every
 file is written to a temporary name and renamed into place, so a killed run leaves whole shards
-or none. Loading checks each shard against the manifest and names what is wrong.
+or none. Loading checks the manifest against its own fingerprint (recomputed from its config,
+so a hand edit of e.g. ``n_sims``, ``max_t`` or ``n_shards`` is refused) and each shard against
+the manifest, and names what is wrong.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ssmlan.models import get_model
 from ssmlan.training_data.config import GeneratorConfig
 
 #: 2: the last share of LAN label points are fast decision times (1: below the non-decision
@@ -74,19 +77,49 @@ def open_dataset(folder: Path, config: GeneratorConfig) -> None:
 
 
 def read_manifest(folder: Path) -> dict:
+    """The manifest of data set ``folder``, verified: its config must be valid and give its
+    fingerprint, and its shard count must be the config's."""
     path = Path(folder) / MANIFEST
     try:
         body = json.loads(path.read_text())
     except FileNotFoundError:
         raise DatasetError(f"{folder} is not a data set: {MANIFEST} is missing.") from None
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DatasetError(f"{path} is not valid JSON ({error}).") from None
+    if not isinstance(body, dict):
+        raise DatasetError(f"{path} is not a data set manifest (a JSON object).")
     if body.get("format_version") != FORMAT_VERSION:
         raise DatasetError(
             f"{path} has format version {body.get('format_version')!r}; this ssmlan reads "
             f"version {FORMAT_VERSION}."
         )
+    config = manifest_config(path, body)
+    edited = "was edited by hand or damaged; regenerate the data set (or restore the file)"
+    if body.get("fingerprint") != config.fingerprint():
+        raise DatasetError(
+            f"{path} does not match its own fingerprint: its config {edited}, or model "
+            f"{config.model!r} was redefined since. A manifest describes the shards written "
+            "from it and cannot be changed afterwards."
+        )
+    if body.get("n_shards") != config.n_shards:
+        raise DatasetError(
+            f"{path} says n_shards = {body.get('n_shards')!r}, but its config makes "
+            f"{config.n_shards} shards: the file {edited}."
+        )
     return body
+
+
+def manifest_config(path: Path, body: dict) -> GeneratorConfig:
+    """The `GeneratorConfig` a manifest ``body`` (read from ``path``) records."""
+    settings = body.get("config")
+    if not isinstance(settings, dict):
+        raise DatasetError(f"{path} has no config object; it is not a data set manifest.")
+    try:
+        return GeneratorConfig(**settings)
+    except (TypeError, ValueError, KeyError) as error:
+        raise DatasetError(
+            f"{path} holds a config this ssmlan cannot use ({error}); regenerate the data set."
+        ) from None
 
 
 def write_shard(folder: Path, index: int, arrays: dict[str, np.ndarray], meta: dict) -> None:
@@ -128,6 +161,33 @@ def read_shard(folder: Path, index: int, fingerprint: str) -> tuple[dict[str, np
     return arrays, meta
 
 
+def check_shard(path: Path, arrays: dict[str, np.ndarray], meta: dict, config) -> None:
+    """Raise `DatasetError` unless shard ``arrays`` have the sizes ``config`` gives them."""
+    index, kept = meta["index"], meta.get("n_sets_kept")
+    drawn = config.shard_sets(index)
+    spec = get_model(config.model)
+    redo = "Delete the shard and rerun the same `ssmlan generate` to rebuild it."
+    if isinstance(kept, bool) or not isinstance(kept, int) or not 0 <= kept <= drawn:
+        raise DatasetError(
+            f"{path} does not match its manifest: n_sets_kept is {kept!r}, the manifest's config "
+            f"draws {drawn} sets for it. {redo}"
+        )
+    expected = {
+        "n_sets_drawn": (meta.get("n_sets_drawn"), drawn),
+        "theta": (arrays["theta"].shape, (kept, spec.n_params)),
+        "lan_features": (arrays["lan_features"].shape, (kept * config.n_labels, spec.n_params + 2)),
+        "lan_labels": (arrays["lan_labels"].shape, (kept * config.n_labels,)),
+        "cpn_probs": (arrays["cpn_probs"].shape, (kept, spec.n_choices)),
+        "cpn_counts": (arrays["cpn_counts"].shape, (kept,)),
+    }
+    for name, (found, wanted) in expected.items():
+        if found != wanted:
+            raise DatasetError(
+                f"{path} does not match its manifest: {name} is {found}, the manifest's config "
+                f"gives {wanted}. {redo}"
+            )
+
+
 def finished_shards(folder: Path, n_shards: int) -> set[int]:
     """Indices whose shard file is in place (written atomically, so whole)."""
     return {i for i in range(n_shards) if shard_path(folder, i).exists()}
@@ -138,7 +198,10 @@ def read_dataset(folder: Path | str) -> tuple[dict[str, np.ndarray], list[dict]]
     each shard's metadata."""
     folder = Path(folder)
     manifest = read_manifest(folder)
+    config = manifest_config(folder / MANIFEST, manifest)
     shards = [read_shard(folder, i, manifest["fingerprint"]) for i in range(manifest["n_shards"])]
+    for i, (shard_arrays, meta) in enumerate(shards):
+        check_shard(shard_path(folder, i), shard_arrays, meta, config)
     arrays = {key: np.concatenate([a[key] for a, _ in shards]) for key in SHARD_KEYS}
     return arrays, [meta for _, meta in shards]
 

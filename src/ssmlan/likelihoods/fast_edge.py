@@ -1,0 +1,59 @@
+"""Closed-form upper bounds of first-passage densities at short decision times.
+
+A diffusion with unit Gaussian noise that starts at distance ``d`` from a boundary approaching it
+at the constant relative speed ``s`` (the drift towards it plus the boundary's own speed
+towards the start) first reaches it with the inverse-Gaussian density
+
+    ``p(tau) = d / sqrt(2 pi tau^3) * exp(-(d - s tau)^2 / (2 tau))``.
+
+A second boundary only removes paths, so this bounds the two-boundary density from above, and
+at short decision times, where the other boundary is out of reach, the two agree. A LAN is only
+trained down to its label floor; below it, this bound keeps falling with the true density (to
+``-inf`` as ``tau -> 0``), so a trial far faster than the model allows keeps pulling ``t`` away.
+``a`` is half the boundary separation; the start is ``-a + 2az``; choice +1 is the upper boundary.
+"""
+
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+_HALF_LOG_2PI = float(0.5 * np.log(2.0 * np.pi))
+
+
+def inverse_gaussian_logp(tau: Any, distance: Any, speed: Any, xp: ModuleType = np) -> Any:
+    """log of the inverse-Gaussian first-passage density (see the module docstring); ``tau``
+    must be positive."""
+    excess = distance - speed * tau
+    return xp.log(distance) - _HALF_LOG_2PI - 1.5 * xp.log(tau) - excess * excess / (2.0 * tau)
+
+
+def _towards(choice: Any, v: Any, a: Any, z: Any, xp: ModuleType) -> tuple[Any, Any]:
+    """Distance to the chosen boundary and the drift towards it."""
+    upper = choice > 0
+    distance = xp.where(upper, 2.0 * a * (1.0 - z), 2.0 * a * z)
+    return distance, xp.where(upper, v, -v)
+
+
+def ddm_fast_edge_logp(
+    tau: Any, choice: Any, v: Any, a: Any, z: Any, t: Any = None, xp: ModuleType = np
+) -> Any:
+    """Upper bound of the ddm's log density at decision time ``tau`` (constant boundaries)."""
+    distance, drift = _towards(choice, v, a, z, xp)
+    return inverse_gaussian_logp(tau, distance, drift, xp)
+
+
+def angle_fast_edge_logp(
+    tau: Any,
+    choice: Any,
+    v: Any,
+    a: Any,
+    z: Any,
+    t: Any = None,
+    theta: Any = 0.0,
+    xp: ModuleType = np,
+) -> Any:
+    """Upper bound for linearly collapsing boundaries ``a - tau tan(theta)``: each approaches
+    the start at ``tan(theta)`` (exact for one linear boundary, Bachelier-Levy)."""
+    distance, drift = _towards(choice, v, a, z, xp)
+    return inverse_gaussian_logp(tau, distance, drift + xp.tan(theta), xp)

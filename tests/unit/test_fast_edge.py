@@ -1,0 +1,50 @@
+"""The fast-edge bound: above the exact ddm density, tight at short decision times, and a LAN
+continues along it below its floor without changing any density above the floor."""
+
+import numpy as np
+import pytest
+
+from ssmlan.constants import LOG_DENSITY_FLOOR
+from ssmlan.likelihoods import ddm_logp
+from ssmlan.likelihoods.fast_edge import ddm_fast_edge_logp
+from ssmlan.models import get_model
+from ssmlan.networks import load_network
+from ssmlan.networks.network import lan_features
+
+SPEC = get_model("ddm")
+
+
+def test_the_bound_lies_above_the_exact_density_and_meets_it_early():
+    rng = np.random.default_rng(0)
+    theta = SPEC.sample_in_box(500, rng)
+    v, a, z, t = theta.T
+    tau = np.exp(rng.uniform(np.log(1e-3), np.log(5.0), 500))
+    choice = np.where(rng.random(500) < 0.5, -1.0, 1.0)
+    exact = ddm_logp(t + tau, choice, v, a, z, t)
+    bound = ddm_fast_edge_logp(tau, choice, v, a, z)
+    assert np.all(bound >= exact - 1e-9)
+    # Short times, other boundary out of reach: the image term is below 1e-6 relative.
+    far = 4 * a * np.where(choice > 0, 2 * a * z, 2 * a * (1 - z)) / tau > 20
+    np.testing.assert_allclose(bound[far], exact[far], atol=1e-5)
+
+
+@pytest.mark.parametrize("model", ["ddm", "angle"])
+def test_lan_follows_the_bound_below_its_floor_only(model):
+    lan = load_network(model, "lan")
+    spec = lan.spec
+    rng = np.random.default_rng(1)
+    theta = spec.sample_in_box(400, rng).astype(np.float32)
+    shift = spec.smallest_rt(theta)
+    tau = np.exp(rng.uniform(np.log(1e-3), np.log(3.0), 400)).astype(np.float32)
+    choice = np.where(rng.random(400) < 0.5, -1.0, 1.0).astype(np.float32)
+    rt = shift + tau
+    with_edge = lan.logp_xp(theta, rt, choice, np)
+    by_name = {n: theta[:, j] for j, n in enumerate(spec.param_names)}
+    bound = spec.fast_edge_logp(tau, choice, **by_name)
+    above = bound >= LOG_DENSITY_FLOOR
+    floored = np.maximum(
+        lan.raw(np.asarray(lan_features(spec, theta, rt, choice)), np), LOG_DENSITY_FLOOR
+    )
+    np.testing.assert_array_equal(with_edge[above], floored[above])
+    assert np.all(with_edge[~above] < LOG_DENSITY_FLOOR)
+    assert np.all(np.isfinite(with_edge))
