@@ -20,13 +20,14 @@ __all__ = [
     "list_models",
     "load_network",
     "model",
+    "predictive",
     "simulate",
 ]
 
 
 def __getattr__(name: str):
-    """``ssmlan.load_network`` and ``ssmlan.model`` without importing JAX and PyMC for users
-    who only simulate."""
+    """``ssmlan.load_network``, ``ssmlan.model`` and ``ssmlan.predictive`` without importing
+    JAX and PyMC for users who only simulate."""
     if name == "load_network":
         from ssmlan.networks import load_network
 
@@ -35,4 +36,8 @@ def __getattr__(name: str):
         from ssmlan.pymc.regression import model
 
         return model
+    if name == "predictive":
+        from ssmlan.pymc.predictive import predictive
+
+        return predictive
     raise AttributeError(f"module 'ssmlan' has no attribute {name!r}")

@@ -236,9 +236,28 @@ def _fit(args: argparse.Namespace) -> None:
         seed=args.seed,
         likelihood=args.likelihood,
         log_likelihood=args.log_likelihood,
+        conditions=args.conditions,
+        **({} if args.predictive_draws is None else {"predictive_draws": args.predictive_draws}),
     )
     print(summary.to_string())
-    print(f"wrote {args.out}/posterior.nc, summary.csv, posterior.png")
+    written = "posterior.nc, summary.csv, posterior.png, fit.json"
+    if args.predictive_draws != 0:
+        written += (
+            ", predictive.nc, predictive.csv, predictive_rt.png, quantile_probability.png, "
+            "condition_means.png (and participants_rt.png for hierarchical models)"
+        )
+    print(f"wrote into {args.out}: {written}")
+
+
+def _compare(args: argparse.Namespace) -> None:
+    from ssmlan.compare import compare_fits, report
+
+    if not args.out.parent.is_dir():
+        raise ValueError(f"--out {args.out}: no folder {args.out.parent} to write it into.")
+    comparison = compare_fits(args.fits)
+    print(report(comparison))
+    comparison.table.to_csv(args.out)
+    print(f"wrote {args.out}")
 
 
 def _check(args: argparse.Namespace) -> None:
@@ -408,7 +427,25 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="leave the pointwise log-likelihood (for LOO) out of posterior.nc",
     )
+    fit.add_argument(
+        "--predictive-draws",
+        type=int,
+        default=None,
+        help="posterior draws simulated for the posterior predictive check (0: none; default 200)",
+    )
+    fit.add_argument(
+        "--conditions",
+        nargs="*",
+        default=None,
+        help="columns the predictive figures group trials by (default: the model's "
+        "categorical columns)",
+    )
     fit.set_defaults(run=_fit)
+
+    compare = sub.add_parser("compare", help="PSIS-LOO comparison of fits of the same data")
+    compare.add_argument("fits", nargs="+", type=Path, help="fit folders from `ssmlan fit`")
+    compare.add_argument("--out", type=Path, default=Path("loo_compare.csv"))
+    compare.set_defaults(run=_compare)
 
     check = sub.add_parser("check", help="checks of the networks' posteriors")
     check_sub = check.add_subparsers(dest="check", required=True)

@@ -7,23 +7,39 @@ model `ssmlan.pymc.regression.model`; otherwise `ssmlan.pymc.box_model.box_model
 
 Everything about the inputs and the output folder is checked before sampling starts; the
 posterior is written as soon as sampling ends, before the summary, the plot and the pointwise
-log-likelihood (added to ``posterior.nc`` in bounded memory, `write_log_likelihood`).
+log-likelihood (added to ``posterior.nc`` in bounded memory, `write_log_likelihood`). Then the
+posterior predictive check (`ssmlan.checks.predictive`) writes its figures next to them, by the
+conditions the model names (categorical columns of its formulas or ``depends``) and, for a
+hierarchical model, per participant (its formulas' grouping column). ``fit.json`` records the
+fit's options and a fingerprint of its trials, which `ssmlan.compare` checks.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import arviz as az
+import numpy as np
 import pandas as pd
 
+from ssmlan.checks.predictive import posterior_predictive_check
+from ssmlan.constants import VERSION
 from ssmlan.plots.posterior import plot_marginals
 from ssmlan.pymc.box_model import box_model
+from ssmlan.pymc.design import formula_columns
+from ssmlan.pymc.predictive import DEFAULT_DRAWS
 from ssmlan.pymc.regression import model as regression_model
 from ssmlan.pymc.sampling import SAMPLER_ROUTES, check_options, sample, write_log_likelihood
+from ssmlan.pymc.ssm import observed_ssms
 from ssmlan.pymc.stack import write_netcdf
+
+#: A numeric column with at most this many distinct values counts as a condition.
+MAX_NUMERIC_LEVELS = 8
 
 
 def read_trials(path: Path | str) -> pd.DataFrame:
@@ -65,12 +81,17 @@ def run_fit(
     seed: int = 0,
     likelihood: str = "network",
     log_likelihood: bool = True,
+    predictive_draws: int = DEFAULT_DRAWS,
+    conditions: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``.
+    """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``, then
+    the posterior predictive check.
 
     ``posterior.nc`` is written first, then (``log_likelihood``) its pointwise
     log-likelihood group for LOO is added in chunks of draws; ``log_likelihood=False`` (``ssmlan
-    fit --no-log-likelihood``) leaves it out.
+    fit --no-log-likelihood``) leaves it out. ``predictive_draws``: posterior draws simulated
+    for the check (0: no check); ``conditions``: the columns its figures group trials by
+    (default: `check_columns`).
     """
     check_options(sampler, draws, tune, chains)
     frame = read_trials(data)
@@ -89,7 +110,31 @@ def run_fit(
         )
     else:
         pymc_model = box_model(frame, model, depends, likelihood, route)
+    if (
+        isinstance(predictive_draws, bool)
+        or not isinstance(predictive_draws, int)
+        or (predictive_draws < 0)
+    ):
+        raise ValueError(f"predictive draws must be an integer >= 0; got {predictive_draws!r}.")
+    by, participant = check_columns(frame, {**(formulas or {})}, depends or {})
+    by = by if conditions is None else list(conditions)
+    missing = [column for column in by if column not in frame.columns]
+    if missing:
+        raise ValueError(f"--conditions: no column(s) {missing} in the data.")
     out.mkdir(parents=True, exist_ok=True)
+    options = {
+        "model": model,
+        "likelihood": likelihood,
+        "formulas": formulas or {},
+        "fixed": fixed or {},
+        "depends": depends or {},
+        "sampler": sampler,
+        "draws": draws,
+        "tune": tune,
+        "chains": chains,
+        "seed": seed,
+    }
+    write_record(out, data, pymc_model, options)
     idata = sample(
         pymc_model, sampler, draws=draws, tune=tune, chains=chains, seed=seed, log_likelihood=False
     )
@@ -97,14 +142,78 @@ def run_fit(
     tmp = out / ".posterior.nc.tmp"
     write_netcdf(idata, tmp)
     os.replace(tmp, posterior)
-    summary = az.summary(idata, round_to=4)
+    shown = [  # nutpie also stores the sampler's unconstrained values (``t_interval__``)
+        name for name in idata.posterior.data_vars if not str(name).endswith("__")
+    ]
+    summary = az.summary(idata, var_names=shown, round_to=4)
     summary.to_csv(out / "summary.csv")
     scalars = {
         name: values.values
         for name, values in idata.posterior.data_vars.items()
-        if values.ndim == 2 and not name.endswith("_offset")
+        if name in shown and values.ndim == 2 and not name.endswith("_offset")
     }
     plot_marginals(scalars).savefig(out / "posterior.png", dpi=110)
     if log_likelihood:
         write_log_likelihood(idata, pymc_model, posterior)
+    if predictive_draws:
+        posterior_predictive_check(
+            idata,
+            pymc_model,
+            frame,
+            out,
+            conditions=by,
+            participant=participant,
+            n_draws=predictive_draws,
+            seed=seed,
+        )
     return summary
+
+
+def check_columns(
+    frame: pd.DataFrame, formulas: Mapping[str, str], depends: Mapping[str, str]
+) -> tuple[list[str], str | None]:
+    """The columns a fit's predictive check groups trials by: ``(conditions, participant)``.
+
+    Conditions: the columns of ``depends`` and of the formulas' common terms that take few
+    values (text, or at most `MAX_NUMERIC_LEVELS` numbers); the participant: the formulas'
+    grouping column (the first, by name, if several)."""
+    used, groups = set(depends.values()), set()
+    for formula in formulas.values():
+        common, grouping = formula_columns(formula)
+        used |= common
+        groups |= grouping
+    conditions = [
+        column
+        for column in sorted(used - groups)
+        if column in frame.columns
+        and (
+            not pd.api.types.is_numeric_dtype(frame[column])
+            or frame[column].nunique() <= MAX_NUMERIC_LEVELS
+        )
+    ]
+    participant = sorted(groups & set(frame.columns))
+    return conditions, participant[0] if participant else None
+
+
+def trials_fingerprint(rt: np.ndarray, choice: np.ndarray) -> str:
+    """SHA-256 of the trials as a model observes them (rt NaN: no rt)."""
+    trials = np.ascontiguousarray(np.column_stack([rt, choice]), dtype=np.float64)
+    return hashlib.sha256(trials.tobytes()).hexdigest()
+
+
+#: The file in a fit's folder that describes it (read by `ssmlan.compare`).
+RECORD = "fit.json"
+
+
+def write_record(out: Path, data: Path | str, pymc_model, options: Mapping) -> None:
+    """Write ``fit.json``: ssmlan's version, the data file, its trials' fingerprint and count,
+    and the fit's options."""
+    (record,) = observed_ssms(pymc_model).values()
+    content = {
+        "ssmlan": VERSION,
+        "data": str(Path(data).resolve()),
+        "n_trials": len(record.rt),
+        "trials_sha256": trials_fingerprint(record.rt, record.choice),
+        **options,
+    }
+    (out / RECORD).write_text(json.dumps(content, indent=2) + "\n")

@@ -100,3 +100,21 @@ def parameter_rows(designs: list[Design], n_trials: int) -> tuple[np.ndarray, np
         stacked, axis=0, return_index=True, return_inverse=True
     )
     return np.ravel(row_of_trial).astype(np.int64), first_trial.astype(np.int64)
+
+
+def formula_columns(formula: str) -> tuple[set[str], set[str]]:
+    """The data columns ``formula`` uses: ``(common columns, grouping columns)``; e.g.
+    ``"1 + stim + (1 + stim|participant_id)"`` gives ``({"stim"}, {"participant_id"})``."""
+    from formulae import model_description
+
+    rhs = formula.split("~", 1)[1] if "~" in formula else formula
+    common: set[str] = set()
+    groups: set[str] = set()
+    for term in model_description(rhs).terms:
+        factor = getattr(term, "factor", None)
+        if factor is None:
+            common |= set(term.var_names)
+        else:
+            groups |= set(factor.var_names)
+            common |= set(term.expr.var_names)
+    return common, groups

@@ -9,8 +9,6 @@ after sampling: in memory (`add_log_likelihood`), or straight into a saved poste
 
 from __future__ import annotations
 
-import os
-import shutil
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ import pymc as pm
 import xarray as xr
 
 from ssmlan.pymc import stack
+from ssmlan.pymc.netcdf_groups import write_group
 from ssmlan.pymc.stack import InferenceData
 from ssmlan.settings import shown
 
@@ -150,46 +149,7 @@ def write_log_likelihood(
 ) -> None:
     """Add the ``log_likelihood`` group to the posterior file ``path`` (written from ``idata``
     by `ssmlan.pymc.stack.write_netcdf`), one chunk of draws at a time
-    (`log_likelihood_chunks`): memory stays within one chunk whatever the size of the result.
-    Written into a copy that then replaces ``path``, so a failure or a kill leaves the posterior
-    file as it was."""
-    import h5netcdf
-
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    shutil.copyfile(path, tmp)
-    try:
-        with h5netcdf.File(tmp, "a") as file:
-            group = None
-            for start, chunk in log_likelihood_chunks(idata, model, chunk_bytes):
-                if group is None:
-                    group = _log_likelihood_group(file, chunk, stack.group(idata, "posterior"))
-                for name, values in chunk.data_vars.items():
-                    axis = values.dims.index("draw")
-                    where = [slice(None)] * values.ndim
-                    where[axis] = slice(start, start + values.sizes["draw"])
-                    group[name][tuple(where)] = values.values
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _log_likelihood_group(file, chunk: xr.Dataset, posterior: xr.Dataset):
-    """An empty ``log_likelihood`` group shaped like ``chunk`` over all the posterior's draws,
-    laid out as ``InferenceData.to_netcdf`` writes a group (dimensions with coordinates)."""
-    group = file.create_group("log_likelihood")
-    sizes = {**dict(chunk.sizes), "draw": posterior.sizes["draw"]}
-    for dim, size in sizes.items():
-        group.dimensions[dim] = size
-    for dim in sizes:
-        values = posterior[dim].values if dim in ("chain", "draw") else chunk[dim].values
-        if values.dtype.kind in "OU":
-            group.create_variable(dim, (dim,), data=values.astype(str), dtype=str)
-        else:
-            group.create_variable(dim, (dim,), data=values)
-    for name, values in chunk.data_vars.items():
-        group.create_variable(name, values.dims, dtype=values.dtype)
-    for key, value in chunk.attrs.items():
-        group.attrs[key] = value
-    return group
+    (`log_likelihood_chunks`, `ssmlan.pymc.netcdf_groups.write_group`): memory stays within
+    one chunk whatever the size of the result, and a failure leaves the file as it was."""
+    draws = stack.group(idata, "posterior")["draw"].values
+    write_group(path, "log_likelihood", log_likelihood_chunks(idata, model, chunk_bytes), draws)

@@ -10,12 +10,14 @@ conditions, regressions and hierarchies are plain PyMC.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
-from ssmlan.models import get_model
+from ssmlan.models import ModelSpec, get_model
 from ssmlan.networks import Network, load_network
 from ssmlan.networks.network import MASS_NODE_CHOICES
 from ssmlan.pymc.data import as_trials, check_rts_in_reach, shift_initval
@@ -157,6 +159,28 @@ def _suggest_t_start(t, rt: np.ndarray, param) -> None:
         model._ssmlan_initvals = starts
 
 
+class ObservedSSM(NamedTuple):
+    """What `SSM` observed, kept on its model for predictive simulation
+    (`ssmlan.pymc.predictive`): the trials, each trial's parameter row, and the parameters of
+    every row as a graph of the model's variables (``(n_rows, n_params)``, the spec's order)."""
+
+    spec: ModelSpec
+    rt: np.ndarray
+    choice: np.ndarray
+    row_of_trial: np.ndarray
+    theta_rows: pt.TensorVariable
+
+
+def observed_ssms(model: pm.Model) -> dict[str, ObservedSSM]:
+    """The `SSM` variables of ``model`` by name (empty if it has none)."""
+    return dict(getattr(model, "_ssmlan_observed", {}))
+
+
+def _keep_observed(name: str, record: ObservedSSM) -> None:
+    model = pm.modelcontext(None)
+    model._ssmlan_observed = {**observed_ssms(model), name: record}
+
+
 def _random_fn(spec):
     def random(*args, rng=None, size=None):
         params = np.broadcast_arrays(*[np.asarray(a, float) for a in args])
@@ -271,6 +295,8 @@ def SSM(
 
     _suggest_t_start(params[spec.shift.name], rt, spec.shift)
     dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]
+    theta_rows = pt.stack([pt.broadcast_to(p, (n,)) for p in dist_params], axis=1)[first_trial]
+    _keep_observed(name, ObservedSSM(spec, rt, choice, row_of_trial, theta_rows))
     return pm.CustomDist(
         name,
         *dist_params,

@@ -8,10 +8,13 @@ ssmlan; no other module of ssmlan branches on versions.
 
 from __future__ import annotations
 
+import warnings
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import xarray as xr
 
 
@@ -52,11 +55,13 @@ __all__ = [
     "add_group",
     "ancestors",
     "as_dataset",
+    "compare",
     "compile_mode",
     "elpd_loo",
     "from_posterior",
     "group",
     "hdi",
+    "loo_pareto_k",
     "max_rhat",
     "min_ess",
     "nuts_options",
@@ -170,3 +175,32 @@ def elpd_loo(idata: InferenceData) -> float:
 
     result = az.loo(idata)
     return float(result.elpd if ARVIZ_1 else result.elpd_loo)
+
+
+def loo_pareto_k(idata: InferenceData) -> tuple[np.ndarray, float]:
+    """PSIS-LOO's Pareto k of every observation and the threshold above which it is
+    unreliable (ArviZ's ``good_k``: 0.7, or less with few draws)."""
+    import arviz as az
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        result = az.loo(idata, pointwise=True)
+    k = np.ravel(np.asarray(result.pareto_k))
+    return k, float(result.good_k)
+
+
+def compare(fits: dict[str, InferenceData]) -> pd.DataFrame:
+    """PSIS-LOO comparison of ``fits`` (by name), best first: columns ``elpd_loo``, ``se``,
+    ``p_loo``, ``elpd_diff`` (the best's elpd_loo less this one's), ``dse`` (its standard
+    error) and ``weight`` (stacking), one set of names for both ArviZ versions."""
+    import arviz as az
+
+    with warnings.catch_warnings():  # Pareto k: ssmlan.compare reports the bad trials itself
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        table = az.compare(fits, round_to="none") if ARVIZ_1 else az.compare(fits)
+    names = {"elpd": "elpd_loo", "p": "p_loo"} if ARVIZ_1 else {}
+    table = table.rename(columns=names)
+    table["elpd_diff"] = table["elpd_loo"].max() - table["elpd_loo"]  # ArviZ 1's is negative
+    columns = ["rank", "elpd_loo", "se", "p_loo", "elpd_diff", "dse", "weight"]
+    return table[columns].astype(float).astype({"rank": int})
