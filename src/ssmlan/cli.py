@@ -237,6 +237,8 @@ def _fit(args: argparse.Namespace) -> None:
         likelihood=args.likelihood,
         log_likelihood=args.log_likelihood,
         conditions=args.conditions,
+        p_outlier=_p_outlier(args.p_outlier),
+        deadline=_deadline(args.deadline),
         **({} if args.predictive_draws is None else {"predictive_draws": args.predictive_draws}),
     )
     print(summary.to_string())
@@ -247,6 +249,28 @@ def _fit(args: argparse.Namespace) -> None:
             "condition_means.png (and participants_rt.png for hierarchical models)"
         )
     print(f"wrote into {args.out}: {written}")
+
+
+def _p_outlier(value: str | None) -> float | str | None:
+    """``--p-outlier``: a number or ``free``."""
+    if value is None or value == "free":
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(
+            f"--p-outlier expects a number in [0, 1) or 'free'; got {value!r}."
+        ) from None
+
+
+def _deadline(value: str | None) -> float | str | None:
+    """``--deadline``: seconds, or else a column name."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 def _compare(args: argparse.Namespace) -> None:
@@ -315,6 +339,7 @@ def _demo(args: argparse.Namespace) -> None:
         tune=args.tune,
         chains=args.chains,
         sampler=args.sampler,
+        model=args.model,
     )
 
 
@@ -391,6 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="the Go/NoGo walkthrough on the shipped networks")
     demo.add_argument("--out", default="demo_output")
+    demo.add_argument(
+        "--model", default="ddm", help="a Go/NoGo model with shipped networks (ddm, angle)"
+    )
     demo.add_argument("--n-trials", type=int, default=1000)
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--draws", type=int, default=1000)
@@ -439,6 +467,17 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="columns the predictive figures group trials by (default: the model's "
         "categorical columns)",
+    )
+    fit.add_argument(
+        "--p-outlier",
+        default=None,
+        help="lapses: a fixed probability (e.g. 0.05), or 'free' (estimated, Beta(1, 19) prior)",
+    )
+    fit.add_argument(
+        "--deadline",
+        default=None,
+        help="a response deadline: SECONDS for every trial, or a COLUMN of per-trial deadlines; "
+        "trials with rt and choice empty had no response before it",
     )
     fit.set_defaults(run=_fit)
 

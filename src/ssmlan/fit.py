@@ -83,6 +83,8 @@ def run_fit(
     log_likelihood: bool = True,
     predictive_draws: int = DEFAULT_DRAWS,
     conditions: Sequence[str] | None = None,
+    p_outlier: float | str | None = None,
+    deadline: float | str | None = None,
 ) -> pd.DataFrame:
     """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``, then
     the posterior predictive check.
@@ -91,7 +93,9 @@ def run_fit(
     log-likelihood group for LOO is added in chunks of draws; ``log_likelihood=False`` (``ssmlan
     fit --no-log-likelihood``) leaves it out. ``predictive_draws``: posterior draws simulated
     for the check (0: no check); ``conditions``: the columns its figures group trials by
-    (default: `check_columns`).
+    (default: `check_columns`); ``p_outlier``: lapses (a number, or ``"free"``: estimated,
+    `ssmlan.pymc.ssm.lapse_probability`); ``deadline``: seconds or a column of per-trial
+    deadlines, for trials without a response before it (rt and choice empty).
     """
     check_options(sampler, draws, tune, chains)
     frame = read_trials(data)
@@ -106,10 +110,18 @@ def run_fit(
             raise ValueError("Use either --depends or --formula/--fix, not both.")
         parameters = {**(formulas or {}), **(fixed or {})}
         pymc_model = regression_model(
-            frame, model, likelihood=likelihood, route=route, **parameters
+            frame,
+            model,
+            likelihood=likelihood,
+            route=route,
+            p_outlier=p_outlier,
+            deadline=deadline,
+            **parameters,
         )
     else:
-        pymc_model = box_model(frame, model, depends, likelihood, route)
+        pymc_model = box_model(
+            frame, model, depends, likelihood, route, p_outlier=p_outlier, deadline=deadline
+        )
     if (
         isinstance(predictive_draws, bool)
         or not isinstance(predictive_draws, int)
@@ -133,6 +145,8 @@ def run_fit(
         "tune": tune,
         "chains": chains,
         "seed": seed,
+        "p_outlier": p_outlier,
+        "deadline": deadline,
     }
     write_record(out, data, pymc_model, options)
     idata = sample(

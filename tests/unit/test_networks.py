@@ -201,3 +201,23 @@ def test_single_epoch_training_works(dataset, tmp_path):
     assert net.meta["training"]["members"][0]["epochs_run"] == 1
     with pytest.raises(FileNotFoundError, match=r"holds no network\.npz"):
         load_network(tmp_path.parent)
+
+
+def test_a_full_ddm_lan_starts_at_the_shift_less_its_jitter(tmp_path):
+    """full_ddm jitters the shift uniformly on t +- st, so rts start at t - st: a tiny LAN
+    trained on it has a density there (not -inf, as when training dropped rt <= t), -inf only
+    below t - st, and its mass integral (the quadrature) is the integral of its density from
+    t - st on (trapezoid on 20,000 points; relative tolerance 2%)."""
+    config = GeneratorConfig(
+        "full_ddm", n_param_sets=10, n_sims=2000, n_labels=100, shard_size=5, seed=3
+    )
+    generate(config, tmp_path / "data", n_workers=1, progress=False)
+    net = train(tmp_path / "data", "lan", tmp_path / "lan", TINY, progress=False)
+    theta = [1.0, 1.0, 0.5, 0.6, 0.1, 0.5, 0.2]  # v a z t sz sv st: rts from 0.4 s
+    logp = net.logp(theta, [0.39, 0.45, 0.55, 0.65], [1, 1, 1, 1])
+    assert logp[0] == -np.inf and np.all(np.isfinite(logp[1:]))
+    grid = np.linspace(0.4 + 1e-4, 0.4 + net.mass_horizon, 20_000)
+    for choice in (-1, 1):
+        density = np.exp(net.logp(theta, grid, np.full(len(grid), choice)))
+        mass = np.exp(net.log_mass_xp(np.array([theta], np.float32), np.array([choice]), np))[0]
+        assert np.trapezoid(density, grid) == pytest.approx(mass, rel=0.02)

@@ -8,17 +8,11 @@ import pandas as pd
 
 from ssmlan.constants import MAX_T
 from ssmlan.models import get_model
-from ssmlan.pymc.gonogo import FREE as GONOGO_FREE
-from ssmlan.pymc.gonogo import SPEC as GONOGO_SPEC
-from ssmlan.pymc.gonogo import simulate_gonogo
+from ssmlan.pymc.gonogo import free_params, simulate_gonogo
 from ssmlan.simulate import simulate
 
 #: True parameters are drawn in this central share of each side of the training box.
 INNER_BOX = 0.8
-#: Prior of each free Go/NoGo parameter (uniform over the ddm's training box).
-GONOGO_PRIOR = {
-    name: (GONOGO_SPEC.param(name).lower, GONOGO_SPEC.param(name).upper) for name in GONOGO_FREE
-}
 
 
 def _simulation_seed(index: int, seed: int) -> int:
@@ -46,15 +40,21 @@ def simulate_dataset(
     return theta, pd.DataFrame({"rt": sims.rt[decided], "choice": sims.choice[decided]})
 
 
-def draw_gonogo_truth(index: int, seed: int) -> dict[str, float]:
-    """True free parameters of Go/NoGo data set ``index``, drawn from `GONOGO_PRIOR`."""
+def draw_gonogo_truth(model: str, index: int, seed: int) -> dict[str, float]:
+    """True free parameters of Go/NoGo data set ``index`` of ``model``, drawn from the Go/NoGo
+    model's prior (uniform over the training box, `ssmlan.pymc.gonogo.gonogo_model`)."""
+    spec = get_model(model)
     rng = np.random.default_rng([seed, index, 7])
-    return {name: float(rng.uniform(*GONOGO_PRIOR[name])) for name in GONOGO_FREE}
+    return {
+        name: float(rng.uniform(spec.param(name).lower, spec.param(name).upper))
+        for name in free_params(spec)
+    }
 
 
 def simulate_gonogo_dataset(
-    index: int, n_trials: int, seed: int
+    model: str, index: int, n_trials: int, seed: int
 ) -> tuple[dict[str, float], pd.DataFrame]:
     """``(truth, trials)`` of Go/NoGo data set ``index`` (truth from `draw_gonogo_truth`)."""
-    truth = draw_gonogo_truth(index, seed)
-    return truth, simulate_gonogo(n_trials, **truth, seed=_simulation_seed(index, seed))
+    truth = draw_gonogo_truth(model, index, seed)
+    sims = simulate_gonogo(n_trials, model=model, seed=_simulation_seed(index, seed), **truth)
+    return truth, sims

@@ -2,16 +2,19 @@
 
 Trials with an observed rt use the density source (a LAN or the analytic density); trials whose
 rt is missing (NaN: e.g. a withheld response in a Go/NoGo task) use the choice source (a CPN or
-the closed-form choice probability): ``log P(choice)``. Which trials are which is fixed by the
-data, so the split is done once, outside the graph. With ``normalize``, a network density is
-rescaled per choice to the CPN's choice probability (see `trial_logp`), by quadrature of the
-density or by a precomputed correction source (e.g. a normaliser network).
+the closed-form choice probability): ``log P(choice)``. Trials with neither an rt nor a choice
+are censored at their deadline: ``log P(no response by the deadline)`` (`log_survival`). Which
+trials are which is fixed by the data, so the split is done once, outside the graph. With
+``normalize``, a network density is rescaled per choice to the CPN's choice probability (see
+`trial_logp`), by quadrature of the density or by a precomputed correction source (e.g. a
+normaliser network).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 from types import ModuleType
 from typing import Any
 
@@ -29,6 +32,7 @@ class AnalyticSource:
     param_names: tuple[str, ...]
     logp_fn: Callable[..., Any]
     choice_logp_fn: Callable[..., Any]
+    log_survival_fn: Callable[..., Any] | None = None
 
     @classmethod
     def of(cls, spec: Any) -> AnalyticSource:
@@ -37,7 +41,12 @@ class AnalyticSource:
             raise ValueError(
                 f"Model {spec.name!r} has no analytic likelihood; use likelihood='network'."
             )
-        return cls(spec.param_names, spec.analytic_logp, spec.analytic_choice_logp)
+        return cls(
+            spec.param_names,
+            spec.analytic_logp,
+            spec.analytic_choice_logp,
+            spec.analytic_log_survival,
+        )
 
     def _by_name(self, theta: Any) -> dict:
         return {name: theta[:, j] for j, name in enumerate(self.param_names)}
@@ -47,6 +56,11 @@ class AnalyticSource:
 
     def choice_logp_xp(self, theta: Any, choice: Any, xp: ModuleType) -> Any:
         return self.choice_logp_fn(choice, **self._by_name(theta), xp=xp)
+
+    def log_survival_xp(self, theta: Any, deadline: Any, xp: ModuleType) -> Any:
+        if self.log_survival_fn is None:
+            raise ValueError("This model has no analytic censored likelihood (deadlines).")
+        return self.log_survival_fn(deadline, **self._by_name(theta), xp=xp)
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,26 @@ class RowChoices:
 
     @classmethod
     def of(cls, rows: np.ndarray, choice: np.ndarray) -> RowChoices:
-        pairs = np.stack([rows, choice], axis=1).reshape(-1, 2)
-        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-        return cls(unique[:, 0].astype(np.int64), unique[:, 1].astype(float), np.ravel(inverse))
+        return cls(*_unique_pairs(rows, choice))
+
+
+@dataclass(frozen=True)
+class RowDeadlines:
+    """The distinct (parameter row, deadline) pairs of censored trials, and each trial's pair."""
+
+    rows: np.ndarray
+    deadlines: np.ndarray
+    of_trial: np.ndarray
+
+    @classmethod
+    def of(cls, rows: np.ndarray, deadline: np.ndarray) -> RowDeadlines:
+        return cls(*_unique_pairs(rows, deadline))
+
+
+def _unique_pairs(rows: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, ...]:
+    pairs = np.stack([rows, values], axis=1).reshape(-1, 2)
+    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    return unique[:, 0].astype(np.int64), unique[:, 1].astype(float), np.ravel(inverse)
 
 
 @dataclass(frozen=True)
@@ -72,26 +103,43 @@ class TrialSplit:
     parameters (e.g. a condition). Trials with an rt each need a density evaluation at their row
     (`with_rt`, `rows_with_rt`); per-(row, choice) terms are computed once per distinct pair:
     `rt_pairs` for the trials with an rt (the density's normalisation), `no_rt_pairs` for the
-    trials without one (``log P(choice)``).
+    trials without one (``log P(choice)``); `censored` trials (no rt, no choice) once per
+    distinct (row, deadline) pair.
     """
 
     with_rt: np.ndarray
     rows_with_rt: np.ndarray
     rt_pairs: RowChoices
     no_rt_pairs: RowChoices
+    censored: RowDeadlines
     restore: np.ndarray
 
     @classmethod
-    def of(cls, rt: np.ndarray, choice: np.ndarray, row_of_trial: np.ndarray | None = None):
+    def of(
+        cls,
+        rt: np.ndarray,
+        choice: np.ndarray,
+        row_of_trial: np.ndarray | None = None,
+        deadline: np.ndarray | None = None,
+    ):
+        """``deadline`` (per trial, s) is needed where a trial has neither rt nor choice."""
         rows = np.arange(len(rt)) if row_of_trial is None else np.asarray(row_of_trial)
-        missing = np.isnan(rt)
-        with_rt, without_rt = np.flatnonzero(~missing), np.flatnonzero(missing)
+        missing, no_choice = np.isnan(rt), np.isnan(choice)
+        with_rt = np.flatnonzero(~missing)
+        without_rt = np.flatnonzero(missing & ~no_choice)
+        censored = np.flatnonzero(missing & no_choice)
+        if len(censored) and deadline is None:
+            raise ValueError("Trials without rt and choice are censored: give their deadline.")
+        deadlines = np.zeros(0) if deadline is None else np.broadcast_to(deadline, rt.shape)
         return cls(
             with_rt=with_rt,
             rows_with_rt=rows[with_rt],
             rt_pairs=RowChoices.of(rows[with_rt], choice[with_rt]),
             no_rt_pairs=RowChoices.of(rows[without_rt], choice[without_rt]),
-            restore=np.argsort(np.concatenate([with_rt, without_rt])),
+            censored=RowDeadlines.of(
+                rows[censored], deadlines[censored] if len(censored) else np.zeros(0)
+            ),
+            restore=np.argsort(np.concatenate([with_rt, without_rt, censored])),
         )
 
 
@@ -139,5 +187,39 @@ def trial_logp(
     if len(split.no_rt_pairs.rows):
         pairs = split.no_rt_pairs
         parts.append(_pair_logp(choice_source, theta, pairs, rt.dtype, xp)[pairs.of_trial])
+    if len(split.censored.rows):
+        pairs = split.censored
+        survival = log_survival(
+            density,
+            choice_source,
+            theta[pairs.rows],
+            pairs.deadlines.astype(rt.dtype),
+            xp,
+            normalize,
+        )
+        parts.append(survival[pairs.of_trial])
     joined = parts[0] if len(parts) == 1 else xp.concatenate(parts)
     return joined[split.restore]
+
+
+def log_survival(
+    density, choice_source, theta: Any, deadline: Any, xp: ModuleType, normalize: bool = True
+) -> Any:
+    """log P(no response by ``deadline``) per row of ``theta``: the analytic survival where the
+    density has one, else from a LAN (`ssmlan.networks.Network`): each choice's mass of
+    decisions after ``deadline - smallest rt`` (its own quadrature), rescaled with
+    ``normalize`` to the choice source's probability of that choice,
+    ``sum_c P(c) mass_c(after) / mass_c``, summed without cancellation."""
+    if hasattr(density, "log_survival_xp"):
+        return density.log_survival_xp(theta, deadline, xp)
+    spec = density.spec
+    after = deadline - spec.smallest_rt(theta, xp)
+    terms = []
+    for value in spec.choices:
+        choice = value + 0.0 * after  # one per row, in the namespace of the graph
+        tail = density.log_mass_xp(theta, choice, xp, after=after)
+        if normalize:
+            tail = tail - density.log_mass_xp(theta, choice, xp)
+            tail = tail + choice_source.choice_logp_xp(theta, choice, xp)
+        terms.append(tail)
+    return xp.minimum(reduce(xp.logaddexp, terms), 0.0)

@@ -8,7 +8,7 @@ boundary.
 
 import numpy as np
 
-from ssmlan.likelihoods.ddm_analytic import ddm_choice_logp, ddm_logp
+from ssmlan.likelihoods.ddm_analytic import ddm_choice_logp, ddm_log_survival, ddm_logp
 from ssmlan.likelihoods.fast_edge import angle_fast_edge_logp, ddm_fast_edge_logp
 from ssmlan.models.boundaries import ANGLE, CONSTANT, WEIBULL
 from ssmlan.models.spec import (
@@ -65,6 +65,7 @@ register(
         boundary=CONSTANT,
         analytic_logp=ddm_logp,
         analytic_choice_logp=ddm_choice_logp,
+        analytic_log_survival=ddm_log_survival,
         fast_edge_logp=ddm_fast_edge_logp,
     )
 )

@@ -172,6 +172,8 @@ class ModelSpec:
     ``docs/simulators.md``. ``fast_edge_logp(tau, choice, **params, xp)``: a closed-form upper
     bound of the log density at decision time ``tau`` that is tight for short ``tau``
     (`ssmlan.likelihoods.fast_edge`); a LAN's density continues along it below its floor.
+    ``analytic_log_survival(deadline, **params, xp)``: log P(no response by ``deadline``), the
+    likelihood of a censored trial.
     """
 
     name: str
@@ -183,6 +185,7 @@ class ModelSpec:
     choices: tuple[int, ...] = (-1, 1)
     analytic_logp: Callable | None = None
     analytic_choice_logp: Callable | None = None
+    analytic_log_survival: Callable | None = None
     fast_edge_logp: Callable | None = None
     default_dt: float = 1e-2
 

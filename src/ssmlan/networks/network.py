@@ -37,11 +37,14 @@ MASS_NODE_CHOICES = (64, 128, 256, 512)
 MASS_TOLERANCE = 1e-3
 
 
-def mass_rule(nodes: int, horizon: Any, xp: ModuleType = np) -> tuple[Any, Any]:
+def mass_rule(nodes: int, horizon: Any, xp: ModuleType = np, start: Any = None) -> tuple[Any, Any]:
     """Gauss-Legendre nodes in ``u = log(rt - t)`` and log weights including ``du = drt / rt``,
-    per row of ``horizon`` (the largest decision time, s): arrays of shape ``(rows, nodes)``."""
+    per row of ``horizon`` (the largest decision time, s): arrays of shape ``(rows, nodes)``.
+    ``start`` (per row, s): integrate from that decision time instead of from the smallest."""
     x, w = (a.astype(np.float32) for a in np.polynomial.legendre.leggauss(nodes))
     lo = np.float32(np.log(MIN_DECISION_TIME))
+    if start is not None:
+        lo = xp.log(xp.maximum(start, MIN_DECISION_TIME))[:, None]
     hi = xp.log(horizon)[:, None]
     u = lo + (x[None, :] + 1.0) / 2.0 * (hi - lo)
     return u, np.log(w)[None, :] + xp.log((hi - lo) / 2.0) + u
@@ -132,20 +135,26 @@ class Network:
             out = out + xp.minimum(bound - LOG_DENSITY_FLOOR, 0.0)
         return xp.where(rt > smallest, out, -np.inf)
 
-    def log_mass_xp(self, theta: Any, choice: Any, xp: ModuleType, nodes: int = 0) -> Any:
+    def log_mass_xp(
+        self, theta: Any, choice: Any, xp: ModuleType, nodes: int = 0, after: Any = None
+    ) -> Any:
         """LAN: ``log ∫ exp(logp(rt, choice)) drt`` per row of ``theta`` (``choice`` per row).
 
         The exact density's mass is ``P(choice)``; the LAN's is off by its approximation error.
         The shift only moves the density, so the mass does not depend on it. ``nodes``: of the
-        quadrature (default: the network's calibrated ``mass_nodes``).
+        quadrature (default: the network's calibrated ``mass_nodes``). ``after`` (decision time
+        per row, s): the mass of the decisions after it only (``-inf`` past the horizon), for
+        trials censored at a deadline.
         """
         nodes = nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
         horizon = np.float32(self.mass_horizon)
         closes = self.spec.closing_time(theta, xp)
-        if closes is None:
-            u, log_weight = mass_rule(nodes, np.full(1, horizon))
-        else:
-            u, log_weight = mass_rule(nodes, xp.minimum(closes, horizon), xp)
+        ends = np.full(1, horizon) if closes is None else xp.minimum(closes, horizon)
+        if after is None:
+            u, log_weight = mass_rule(nodes, ends, np if closes is None else xp)
+        else:  # an empty interval past the end: kept ordered here, masked below
+            starts = xp.maximum(after, MIN_DECISION_TIME)
+            u, log_weight = mass_rule(nodes, xp.maximum(ends, 1.001 * starts), xp, starts)
         rows = theta.shape[0]
         others = self.spec.without_shift(theta, xp)
         width = self.spec.n_params + 1
@@ -160,7 +169,8 @@ class Network:
         flat = self.raw(xp.reshape(features, (-1, width)), xp)
         log_terms = xp.reshape(xp.maximum(flat, LOG_DENSITY_FLOOR), (-1, nodes)) + log_weight
         peak = xp.max(log_terms, axis=1)
-        return peak + xp.log(xp.sum(xp.exp(log_terms - peak[:, None]), axis=1))
+        log_mass = peak + xp.log(xp.sum(xp.exp(log_terms - peak[:, None]), axis=1))
+        return log_mass if after is None else xp.where(after < ends, log_mass, -np.inf)
 
     def choice_logp_xp(self, theta: Any, choice: Any, xp: ModuleType) -> Any:
         """CPN log P(choice) per row, stable for large logits (log-sigmoid)."""

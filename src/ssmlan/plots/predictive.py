@@ -98,7 +98,7 @@ def plot_quantile_probability(
     response probability; data as black crosses, the model as coloured circles with 90% bars
     in rt and probability. Each column of points is labelled with its cell."""
     names = names or choice_names(observed.choices)
-    fig = Figure(figsize=(7.5, 5.0))
+    fig = Figure(figsize=(8.5, 5.0))
     ax = fig.subplots()
     colours = [f"C{k}" for k in range(len(QUANTILES))]
     model_points = []
@@ -156,7 +156,7 @@ def plot_quantile_probability(
         "Quantile-probability plot: data (x) and posterior predictive (median, 90% bars)",
         fontsize=9,
     )
-    ax.legend(fontsize=7, loc="upper left", ncols=2)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     ax.margins(y=0.25)
     fig.tight_layout()
     return fig

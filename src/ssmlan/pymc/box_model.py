@@ -10,8 +10,8 @@ import pandas as pd
 import pymc as pm
 
 from ssmlan.models import get_model
-from ssmlan.pymc.data import as_trials
-from ssmlan.pymc.ssm import SSM
+from ssmlan.pymc.data import as_trials, deadline_values
+from ssmlan.pymc.ssm import SSM, lapse_probability
 
 
 def box_model(
@@ -20,11 +20,16 @@ def box_model(
     depends: dict[str, str] | None = None,
     likelihood: str = "network",
     route: str = "pytensor",
+    p_outlier: float | str | None = None,
+    deadline: float | str | None = None,
     **ssm_options,
 ) -> pm.Model:
     """Uniform box priors for every parameter; ``depends`` adds one value per column level.
 
-    ``ssm_options`` go to `ssmlan.pymc.SSM` (e.g. ``lan=`` a network of your own)."""
+    ``p_outlier``: lapses (`ssmlan.pymc.ssm.lapse_probability`: a number, or ``"free"``);
+    ``deadline``: seconds, or a column of per-trial deadlines (trials without rt and choice had
+    no response before it); ``ssm_options`` go to `ssmlan.pymc.SSM` (e.g. ``lan=`` a network
+    of your own)."""
     spec = get_model(model)
     depends = depends or {}
     for name, column in depends.items():
@@ -34,7 +39,7 @@ def box_model(
                 f"--depends {name}={column}: no column {column!r} in the data; "
                 f"columns: {list(frame.columns)}."
             )
-    trials = as_trials(frame, spec)
+    trials = as_trials(frame, spec, censored=deadline is not None)
     coords = {
         f"{column}_level": sorted(frame[column].astype(str).unique()) for column in depends.values()
     }
@@ -55,6 +60,8 @@ def box_model(
             observed=trials,
             likelihood=likelihood,
             route=route,
+            p_outlier=lapse_probability(p_outlier),
+            deadline=deadline_values(deadline, len(trials), frame),
             **ssm_options,
             **params,
         )

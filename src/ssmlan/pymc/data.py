@@ -32,12 +32,13 @@ def shift_initval(rt: np.ndarray, shift: Param) -> float:
     return float(np.clip(0.25 * fastest, start, end))
 
 
-def as_trials(observed, spec: ModelSpec) -> np.ndarray:
+def as_trials(observed, spec: ModelSpec, censored: bool = False) -> np.ndarray:
     """``(n, 2)`` float array of ``[rt, choice]``; rt NaN means "no rt observed".
 
     Accepts a DataFrame with ``rt`` and ``choice`` columns (``response``, HSSM's name, where
     there is no ``choice``) or an ``(n, 2)`` array. Choices 0/1 are mapped to -1/+1 for
-    two-choice models.
+    two-choice models. ``censored``: a trial with neither rt nor choice is a trial without a
+    response before its deadline (else refused).
     """
     if isinstance(observed, pd.DataFrame):
         repeated = sorted({str(c) for c in observed.columns[observed.columns.duplicated()]})
@@ -86,7 +87,22 @@ def as_trials(observed, spec: ModelSpec) -> np.ndarray:
     allowed = set(spec.choices)
     if set(np.unique(choice[~np.isnan(choice)])) <= {0.0, 1.0} and allowed == {-1, 1}:
         choice = np.where(choice == 0, -1.0, choice)
-    bad = np.flatnonzero(~np.isin(choice, list(allowed)))
+    no_response = np.isnan(choice) & np.isnan(rt)
+    if censored:
+        with_rt = np.flatnonzero(np.isnan(choice) & ~np.isnan(rt))
+        if len(with_rt):
+            raise ValueError(
+                f"Column 'choice' row {with_rt[0]} is empty but the trial has an rt "
+                f"({rt[with_rt[0]]:g} s); a trial without a response has neither."
+            )
+    elif no_response.any():
+        row = int(np.flatnonzero(no_response)[0])
+        raise ValueError(
+            f"Row {row} has neither rt nor choice: a trial without a response before its "
+            "deadline. Give the deadline (SSM(deadline=...), ssmlan fit --deadline COLUMN|"
+            "SECONDS), or drop such trials."
+        )
+    bad = np.flatnonzero(~np.isin(choice, list(allowed)) & ~(censored & no_response))
     if len(bad):
         raise ValueError(
             f"Column 'choice' row {bad[0]}: {shown(frame['choice'].iloc[bad[0]])}; "
@@ -135,4 +151,39 @@ def check_rts_in_reach(rt: np.ndarray, spec: ModelSpec, horizon: float | None = 
             f"{latest:g} s in its training box, so its rts end at {limit:g} s; this trial would "
             f"get the floor density (be ignored). Drop the {len(beyond)} trial(s) slower than "
             f"{limit:g} s, or use a network trained on data generated with a longer --max-t."
+        )
+
+
+def deadline_values(deadline, n: int, frame: pd.DataFrame | None = None) -> np.ndarray | None:
+    """Per-trial deadlines (s) from a number, a per-trial array, or a column of ``frame``
+    (``None``: no deadline); refused unless positive and finite."""
+    if deadline is None:
+        return None
+    if isinstance(deadline, str):
+        if frame is None or deadline not in frame.columns:
+            columns = [] if frame is None else list(frame.columns)
+            raise ValueError(f"deadline {deadline!r}: no such column; columns: {columns}.")
+        values = pd.to_numeric(frame[deadline], errors="coerce").to_numpy(float)
+        name = f"Column {deadline!r}"
+    else:
+        values = np.broadcast_to(np.asarray(deadline, float), (n,)).copy()
+        name = "deadline"
+    if values.shape != (n,):
+        raise ValueError(f"{name} must hold one deadline per trial ({n}); got {values.shape}.")
+    bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
+    if len(bad):
+        raise ValueError(
+            f"{name} row {bad[0]}: {values[bad[0]]!r}; deadlines must be positive seconds."
+        )
+    return values
+
+
+def check_deadlines(rt: np.ndarray, deadline: np.ndarray) -> None:
+    """Refuse a response after its trial's deadline, naming the row."""
+    late = np.flatnonzero(rt > deadline)  # NaN (no rt) never is
+    if len(late):
+        row = int(late[0])
+        raise ValueError(
+            f"Column 'rt' row {row}: {rt[row]:g} s is after the trial's deadline "
+            f"({deadline[row]:g} s); a response before the deadline has rt <= deadline."
         )

@@ -5,7 +5,9 @@ conditions, covariates and participants: `ssmlan.pymc.ssm.ObservedSSM`), and one
 simulated per observed trial with the model's simulator. A simulated trial keeps no rt where
 the data keep none: a choice the data record only without an rt (a withheld Go/NoGo press) is
 simulated without its rt, and a trial that reaches no boundary within the simulator's horizon
-gets rt NaN and choice 0 (no response).
+gets rt NaN and choice 0 (no response). With lapses (`ssmlan.pymc.SSM`'s ``p_outlier``), each
+trial is replaced by a lapse with its probability. With deadlines, a simulated response after
+its trial's deadline becomes no response (rt NaN, choice 0).
 
 Memory is bounded: `predictive_chunks` yields consecutive chunks of draws of at most
 ``chunk_trials`` simulated trials; `predictive` joins them, and `ssmlan.fit` writes them to disk
@@ -36,8 +38,8 @@ DEFAULT_DRAWS = 200
 def withheld_choices(record: ObservedSSM) -> np.ndarray:
     """Choices the data hold only without an rt (e.g. a withheld press): simulated trials of
     these choices keep no rt either."""
-    no_rt = np.isnan(record.rt)
-    with_rt = set(np.unique(record.choice[~no_rt]))
+    no_rt = np.isnan(record.rt) & ~np.isnan(record.choice)  # not the censored trials
+    with_rt = set(np.unique(record.choice[~np.isnan(record.rt)]))
     return np.array(sorted(set(np.unique(record.choice[no_rt])) - with_rt), dtype=float)
 
 
@@ -89,7 +91,8 @@ def predictive_chunks(
     missing = [rv.name for rv in model.free_RVs if rv.name not in draws]
     if missing:
         raise ValueError(f"The {group} lacks the model's variables {missing}: is it this model's?")
-    theta_fn = pytensor.function(free, record.theta_rows, on_unused_input="ignore")
+    outputs = [record.theta_rows] + ([record.p_outlier] if record.lapse else [])
+    params_fn = pytensor.function(free, outputs, on_unused_input="ignore")
     spec, n_trials = record.spec, len(record.rt)
     withheld = withheld_choices(record)
     n_chains, n_kept = draws.sizes["chain"], draws.sizes["draw"]
@@ -100,15 +103,19 @@ def predictive_chunks(
         part = draws.isel(draw=slice(start, start + step))
         values = [part[rv.name].values for rv in free]
         shape = part[free[0].name].shape[:2]
-        theta = np.stack(
-            [
-                theta_fn(*(v[c, d] for v in values))[record.row_of_trial]
-                for c in range(shape[0])
-                for d in range(shape[1])
-            ]
-        )
-        sims = simulate(spec, theta.reshape(-1, spec.n_params), 1, seed=int(rng.integers(2**62)))
+        per_draw = [
+            params_fn(*(v[c, d] for v in values)) for c in range(shape[0]) for d in range(shape[1])
+        ]
+        theta = np.concatenate([out[0][record.row_of_trial] for out in per_draw])
+        sims = simulate(spec, theta, 1, seed=int(rng.integers(2**62)))
         rt, choice = sims.rt[:, 0].astype(float), sims.choice[:, 0].astype(float)
+        if record.lapse is not None:
+            p_outlier = np.concatenate([out[1] for out in per_draw])
+            lapsed = rng.uniform(size=len(rt)) < p_outlier
+            rt[lapsed], choice[lapsed] = record.lapse.draw(int(lapsed.sum()), spec.choices, rng)
+        if record.deadline is not None:  # no response before the deadline: no rt, no choice
+            late = rt > np.tile(record.deadline, len(per_draw))
+            rt[late], choice[late] = np.nan, 0
         rt[np.isin(choice, withheld) | ~np.isfinite(rt)] = np.nan
         dims = ("chain", "draw", "trial")
         coords = {"chain": part["chain"].values, "draw": part["draw"].values}

@@ -23,9 +23,9 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from ssmlan.models import Param, get_model
-from ssmlan.pymc.data import as_trials, shift_initval
+from ssmlan.pymc.data import as_trials, deadline_values, shift_initval
 from ssmlan.pymc.design import Design, parameter_rows, parse
-from ssmlan.pymc.ssm import SSM
+from ssmlan.pymc.ssm import SSM, lapse_probability
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,8 @@ def model(
     route: str = "pytensor",
     priors: Priors = Priors(),
     ssm_options: Mapping | None = None,
+    p_outlier: float | str | None = None,
+    deadline: float | str | None = None,
     **parameters: str | float,
 ) -> pm.Model:
     """A PyMC model of ``data`` (columns rt, choice and the formulas' covariates).
@@ -102,6 +104,9 @@ def model(
     ``parameters``: per model parameter a formula (``v="1 + stim + (1|participant_id)"``) or a
     number (``z=0.5``: fixed); a parameter not named gets a uniform prior over its training box.
     ``ssm_options`` go to `ssmlan.pymc.SSM` (e.g. ``lan=`` a network of your own).
+    ``p_outlier``: lapses (`ssmlan.pymc.ssm.lapse_probability`: a number, or ``"free"``);
+    ``deadline``: seconds, or a column of per-trial deadlines (trials without rt and choice had
+    no response before it).
     """
     spec = get_model(model)
     unknown = [name for name in parameters if name not in spec.param_names]
@@ -110,7 +115,7 @@ def model(
             f"Model {spec.name!r} has no parameter {', '.join(map(repr, unknown))}; its "
             f"parameters are {', '.join(spec.param_names)}."
         )
-    trials = as_trials(data, spec)
+    trials = as_trials(data, spec, censored=deadline is not None)
     designs = [
         parse(name, value, data) for name, value in parameters.items() if isinstance(value, str)
     ]
@@ -134,6 +139,8 @@ def model(
             likelihood=likelihood,
             route=route,
             rows=row_of_trial,
+            p_outlier=lapse_probability(p_outlier),
+            deadline=deadline_values(deadline, len(trials), data),
             **dict(ssm_options or {}),
             **values,
         )

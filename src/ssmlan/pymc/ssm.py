@@ -16,11 +16,18 @@ import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
+from ssmlan.likelihoods.lapse import P_OUTLIER_PRIOR, Lapse
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import ModelSpec, get_model
 from ssmlan.networks import Network, load_network
 from ssmlan.networks.network import MASS_NODE_CHOICES
-from ssmlan.pymc.data import as_trials, check_rts_in_reach, shift_initval
+from ssmlan.pymc.data import (
+    as_trials,
+    check_deadlines,
+    check_rts_in_reach,
+    deadline_values,
+    shift_initval,
+)
 from ssmlan.pymc.support import check_priors_in_domain, value_bounds
 from ssmlan.simulate import simulate
 
@@ -162,13 +169,18 @@ def _suggest_t_start(t, rt: np.ndarray, param) -> None:
 class ObservedSSM(NamedTuple):
     """What `SSM` observed, kept on its model for predictive simulation
     (`ssmlan.pymc.predictive`): the trials, each trial's parameter row, and the parameters of
-    every row as a graph of the model's variables (``(n_rows, n_params)``, the spec's order)."""
+    every row as a graph of the model's variables (``(n_rows, n_params)``, the spec's order);
+    with lapses, each trial's lapse probability (a graph) and the lapse distribution; with
+    deadlines, each trial's deadline (s)."""
 
     spec: ModelSpec
     rt: np.ndarray
     choice: np.ndarray
     row_of_trial: np.ndarray
     theta_rows: pt.TensorVariable
+    p_outlier: pt.TensorVariable | None = None
+    lapse: Lapse | None = None
+    deadline: np.ndarray | None = None
 
 
 def observed_ssms(model: pm.Model) -> dict[str, ObservedSSM]:
@@ -181,16 +193,45 @@ def _keep_observed(name: str, record: ObservedSSM) -> None:
     model._ssmlan_observed = {**observed_ssms(model), name: record}
 
 
-def _random_fn(spec):
+def _random_fn(spec, lapse: Lapse | None):
     def random(*args, rng=None, size=None):
         params = np.broadcast_arrays(*[np.asarray(a, float) for a in args])
         shape = size if size is not None else params[0].shape
         theta = np.stack([np.broadcast_to(p, shape).ravel() for p in params], axis=1)
-        theta = spec.clip_to_box(theta)
-        sims = simulate(spec, theta, 1, seed=int(rng.integers(2**62)))
-        return np.stack([sims.rt[:, 0], sims.choice[:, 0]], axis=1).reshape((*shape, 2))
+        if lapse is not None:
+            theta, p_outlier = theta[:, :-1], theta[:, -1]
+        sims = simulate(spec, spec.clip_to_box(theta), 1, seed=int(rng.integers(2**62)))
+        rt, choice = sims.rt[:, 0], sims.choice[:, 0].astype(float)
+        if lapse is not None:
+            lapsed = rng.uniform(size=len(rt)) < p_outlier
+            rt[lapsed], choice[lapsed] = lapse.draw(int(lapsed.sum()), spec.choices, rng)
+        return np.stack([rt, choice], axis=1).reshape((*shape, 2))
 
     return random
+
+
+def lapse_probability(p_outlier: float | str | None):
+    """``p_outlier`` for `SSM` from a model builder's option, inside a model context: ``None``
+    (no lapses), a number (fixed), or ``"free"``: estimated, ``p_outlier ~ Beta(1, 19)``
+    (`ssmlan.likelihoods.lapse.P_OUTLIER_PRIOR`)."""
+    if not isinstance(p_outlier, str):  # None, a number or a variable: `SSM` checks it
+        return p_outlier
+    if p_outlier == "free":
+        return pm.Beta("p_outlier", *P_OUTLIER_PRIOR)
+    raise ValueError(f"p_outlier must be a number in [0, 1), 'free' or None; got {p_outlier!r}.")
+
+
+def _check_p_outlier(p_outlier) -> pt.TensorVariable:
+    """``p_outlier`` as a tensor, refused unless it stays in [0, 1) under its prior."""
+    tensor = pt.as_tensor_variable(p_outlier)
+    low, high = value_bounds(tensor, pm.modelcontext(None))
+    if not (0.0 <= low and high <= 1.0) or (tensor.ndim == 0 and high >= 1.0 and low == high):
+        raise ValueError(
+            f"p_outlier can reach [{low:.3g}, {high:.3g}] under its prior; a lapse probability "
+            "must lie in [0, 1): fix it (e.g. 0.05) or give it a prior on [0, 1] such as "
+            "pm.Beta('p_outlier', 1, 19)."
+        )
+    return tensor
 
 
 def SSM(
@@ -207,6 +248,9 @@ def SSM(
     normalizer: str | Network = "auto",
     share_rows: bool = True,
     rows: np.ndarray | None = None,
+    p_outlier=None,
+    lapse_rt: tuple[float, float] | None = None,
+    deadline: float | np.ndarray | None = None,
     **params,
 ) -> pt.TensorVariable:
     """Observed (rt, choice) trials of ``model`` with parameters ``params`` (by name).
@@ -240,6 +284,17 @@ def SSM(
     ``rows`` (one integer per trial) says which row each trial has, from a known design (as
     `ssmlan.pymc.regression.model` does); the parameters then hold one value per row (or one
     for all).
+
+    ``p_outlier`` (a number in [0, 1), or a variable whose prior stays there, e.g.
+    ``pm.Beta("p_outlier", 1, 19)``; scalar or per trial): the lapse mixture of
+    `ssmlan.likelihoods.lapse`, with lapse rts uniform on ``lapse_rt`` (default: 0 to the
+    slowest rt).
+
+    ``deadline`` (s; one for all trials or one per trial): a trial with neither rt nor choice
+    (both NaN) had no response before its deadline; its likelihood is P(no response by the
+    deadline) (`ssmlan.likelihoods.trial_logp.log_survival`: the analytic DDM's survival, or
+    the LAN's mass after the deadline rescaled to the CPN). Responses after their deadline are
+    refused.
     """
     spec = get_model(model)
     if route not in ROUTES:
@@ -251,9 +306,12 @@ def SSM(
             f"Model {spec.name!r} takes {', '.join(spec.param_names)}; missing: "
             f"{missing or 'none'}, unknown: {unknown or 'none'}."
         )
-    data = as_trials(observed, spec)
+    data = as_trials(observed, spec, censored=deadline is not None)
     rt, choice = data[:, 0], data[:, 1]
     n = len(data)
+    deadline = deadline_values(deadline, n)
+    if deadline is not None:
+        check_deadlines(rt, deadline)
     if rows is not None:
         row_of_trial, first_trial = _known_rows(rows, n)
         params = {name: _per_trial(value, row_of_trial) for name, value in params.items()}
@@ -261,7 +319,11 @@ def SSM(
         row_of_trial, first_trial = parameter_rows([params[p] for p in spec.param_names], n)
     else:
         row_of_trial = first_trial = np.arange(n)
-    split = TrialSplit.of(rt, choice, row_of_trial)
+    split = TrialSplit.of(rt, choice, row_of_trial, deadline)
+    lapse = None if p_outlier is None else Lapse.over(rt, spec.n_choices, lapse_rt)
+    if p_outlier is None and lapse_rt is not None:
+        raise ValueError("lapse_rt is the range of lapse rts: give p_outlier as well.")
+    p_outlier = None if p_outlier is None else _check_p_outlier(p_outlier)
     normalize = normalize and likelihood == "network"
     needs_cpn = normalize or len(split.no_rt_pairs.rows) > 0
     density, choice_source = _sources(spec, likelihood, lan, cpn, needs_cpn)
@@ -285,23 +347,37 @@ def SSM(
                 density, choice_source, theta, rt_j, choice_j, split, jnp, normalize, correction
             )
 
-    def logp(value, *theta_params):
+    has_rt, no_response = ~np.isnan(rt), np.isnan(rt) & np.isnan(choice)
+
+    def logp(value, *dist_params):
+        theta_params = dist_params[: spec.n_params]
         theta = pt.stack([pt.broadcast_to(p, (n,)) for p in theta_params], axis=1)[first_trial]
         if route == "jax":
-            return jax_logp(theta)
-        return trial_logp(
-            density, choice_source, theta, rt, choice, split, pt, normalize, correction
-        )
+            trials = jax_logp(theta)
+        else:
+            trials = trial_logp(
+                density, choice_source, theta, rt, choice, split, pt, normalize, correction
+            )
+        if lapse is None:
+            return trials
+        p = pt.broadcast_to(dist_params[-1], (n,))
+        return lapse.mix(trials, p, has_rt, pt, no_response, deadline)
 
     _suggest_t_start(params[spec.shift.name], rt, spec.shift)
     dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]
     theta_rows = pt.stack([pt.broadcast_to(p, (n,)) for p in dist_params], axis=1)[first_trial]
-    _keep_observed(name, ObservedSSM(spec, rt, choice, row_of_trial, theta_rows))
+    lapse_p = None if p_outlier is None else pt.broadcast_to(p_outlier, (n,))
+    record = ObservedSSM(spec, rt, choice, row_of_trial, theta_rows, lapse_p, lapse, deadline)
+    _keep_observed(name, record)
+    if p_outlier is not None:
+        dist_params.append(p_outlier)
     return pm.CustomDist(
         name,
         *dist_params,
         logp=logp,
-        random=_random_fn(spec),
-        signature=f"{','.join(['()'] * spec.n_params)}->(2)",
-        observed=np.column_stack([np.where(np.isnan(rt), MISSING_RT_CODE, rt), choice]),
+        random=_random_fn(spec, lapse),
+        signature=f"{','.join(['()'] * len(dist_params))}->(2)",
+        observed=np.column_stack(  # PyMC would impute NaNs: codes for no rt, no choice
+            [np.where(np.isnan(rt), MISSING_RT_CODE, rt), np.nan_to_num(choice, nan=0.0)]
+        ),
     )
