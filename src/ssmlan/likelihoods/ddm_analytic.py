@@ -71,7 +71,26 @@ def ddm_logp(rt: Any, choice: Any, v: Any, a: Any, z: Any, t: Any, xp: ModuleTyp
     ``a`` is half the boundary separation (bounds at -a and +a); ``z`` the relative start in (0, 1);
     choice is +1 (upper) or -1 (lower). Broadcasts over all arguments.
     """
+    return _first_passage_logp(rt, choice, v, a, z, t, None, xp)
+
+
+def ddm_sdv_logp(
+    rt: Any, choice: Any, v: Any, a: Any, z: Any, t: Any, sv: Any, xp: ModuleType = np
+) -> Any:
+    """Log density of ``(rt, choice)`` under the DDM whose drift varies across trials,
+    ``Normal(v, sv)``: the ddm's density integrated over the drift in closed form,
+    ``f0(u | w) / A^2 exp(((A w sv)^2 - 2 A v w - v^2 tau) / (2 (1 + sv^2 tau))) /
+    sqrt(1 + sv^2 tau)`` at the lower boundary (decision time ``tau``, ``u = tau / A^2``;
+    Blurton, Kesselmeier and Gondan, 2017); ``sv = 0`` is `ddm_logp`."""
+    return _first_passage_logp(rt, choice, v, a, z, t, sv, xp)
+
+
+def _first_passage_logp(rt, choice, v, a, z, t, sv, xp: ModuleType) -> Any:
+    """`ddm_logp` (``sv=None``) or `ddm_sdv_logp`."""
     inside = _in_domain(v, a, z, t, xp)
+    if sv is not None:
+        inside = inside & (xp.abs(sv) < np.inf) & (sv >= 0.0)
+        sv = xp.where(inside, sv, 0.0)
     v, a, z, t = (xp.where(inside, x, safe) for x, safe in ((v, 0.0), (a, 1.0), (z, 0.5), (t, 0.0)))
     upper = choice > 0
     v_low = xp.where(upper, -v, v)
@@ -87,9 +106,15 @@ def ddm_logp(rt: Any, choice: Any, v: Any, a: Any, z: Any, t: Any, xp: ModuleTyp
         _log_small_time(xp.where(small, u, 0.5), w, xp),
         _log_large_time(xp.where(small, 2.0, u), w, xp),
     )
-    log_density = (
-        -v_low * separation * w - v_low * v_low * safe_time / 2.0 - 2.0 * xp.log(separation) + log_f
-    )
+    if sv is None:
+        drift_term = -v_low * separation * w - v_low * v_low * safe_time / 2.0
+    else:
+        spread = 1.0 + sv * sv * safe_time
+        start = separation * w * sv
+        drift_term = (start * start - 2.0 * v_low * separation * w - v_low * v_low * safe_time) / (
+            2.0 * spread
+        ) - 0.5 * xp.log(spread)
+    log_density = drift_term - 2.0 * xp.log(separation) + log_f
     return xp.where(valid, log_density, -np.inf)
 
 
@@ -179,3 +204,69 @@ def ddm_log_survival(deadline: Any, v: Any, a: Any, z: Any, t: Any, xp: ModuleTy
     upper = _log_mass_after(tau, -v, separation, 1.0 - z, xp)
     log_survival = xp.logaddexp(lower, upper)
     return xp.where(inside, xp.where(started, xp.minimum(log_survival, 0.0), 0.0), -np.inf)
+
+
+#: Gauss-Legendre nodes on each side of drift 0 over the trial drift ``Normal(v, sv)``, within
+#: `DRIFT_SDS` SDs of ``v``: the ddm_sdv's choice probability and survival. The choice
+#: probability is steep in the drift near 0 (over about 1 / a); split there, 48 nodes a side
+#: give it within 5e-12 of adaptive quadrature over the box (Gauss-Hermite needed 256 nodes
+#: for 2e-5).
+N_DRIFT_NODES = 48
+DRIFT_SDS = 8.0
+_LEGENDRE = np.polynomial.legendre.leggauss(N_DRIFT_NODES)
+
+
+def _over_drift(fn, v: Any, sv: Any, xp: ModuleType) -> Any:
+    """log E[exp(fn(drift))] for drift ~ Normal(v, sv)."""
+    x, w = _LEGENDRE
+    sv = xp.maximum(sv, 1e-8)[..., None]
+    v = v[..., None]
+    low, high = v - DRIFT_SDS * sv, v + DRIFT_SDS * sv
+    middle = xp.minimum(xp.maximum(0.0 * v, low), high)
+    parts = []
+    for start, end in ((low, middle), (middle, high)):
+        half = xp.maximum((end - start) / 2.0, 1e-300)
+        drift = start + (x + 1.0) * half
+        log_normal = -0.5 * ((drift - v) / sv) ** 2 - xp.log(sv) - 0.5 * _LOG_2PI
+        parts.append(fn(drift) + np.log(w) + xp.log(half) + log_normal)
+    terms = xp.concatenate(parts, axis=-1)
+    peak = xp.max(terms, axis=-1)
+    return peak + xp.log(xp.sum(xp.exp(terms - peak[..., None]), axis=-1))
+
+
+def _as_arrays(xp: ModuleType, *values: Any) -> list:
+    return list(
+        xp.broadcast_arrays(
+            *(xp.asarray(value, dtype=float) if xp is np else value for value in values)
+        )
+    )
+
+
+def ddm_sdv_choice_logp(
+    choice: Any, v: Any, a: Any, z: Any, t: Any = None, sv: Any = 0.0, xp: ModuleType = np
+) -> Any:
+    """log P(choice) under the ddm_sdv: `ddm_choice_logp` averaged over the drift
+    ``Normal(v, sv)`` (`_over_drift`)."""
+    choice, v, a, z, sv = _as_arrays(xp, choice, v, a, z, sv)
+    return _over_drift(
+        lambda drift: ddm_choice_logp(choice[..., None], drift, a[..., None], z[..., None], xp=xp),
+        v,
+        sv,
+        xp,
+    )
+
+
+def ddm_sdv_log_survival(
+    deadline: Any, v: Any, a: Any, z: Any, t: Any, sv: Any, xp: ModuleType = np
+) -> Any:
+    """log P(no response by ``deadline``) under the ddm_sdv: `ddm_log_survival` averaged over
+    the drift ``Normal(v, sv)`` (`_over_drift`)."""
+    deadline, v, a, z, t, sv = _as_arrays(xp, deadline, v, a, z, t, sv)
+    return _over_drift(
+        lambda drift: ddm_log_survival(
+            deadline[..., None], drift, a[..., None], z[..., None], t[..., None], xp=xp
+        ),
+        v,
+        sv,
+        xp,
+    )

@@ -8,7 +8,14 @@ boundary.
 
 import numpy as np
 
-from ssmlan.likelihoods.ddm_analytic import ddm_choice_logp, ddm_log_survival, ddm_logp
+from ssmlan.likelihoods.ddm_analytic import (
+    ddm_choice_logp,
+    ddm_log_survival,
+    ddm_logp,
+    ddm_sdv_choice_logp,
+    ddm_sdv_log_survival,
+    ddm_sdv_logp,
+)
 from ssmlan.likelihoods.fast_edge import angle_fast_edge_logp, ddm_fast_edge_logp
 from ssmlan.models.boundaries import ANGLE, CONSTANT, WEIBULL
 from ssmlan.models.spec import (
@@ -81,6 +88,9 @@ register(
             Param("sv", 0.001, 2.5, 0.001, "SD of the trial drift (normal)", NON_NEGATIVE),
         ),
         boundary=CONSTANT,
+        analytic_logp=ddm_sdv_logp,
+        analytic_choice_logp=ddm_sdv_choice_logp,
+        analytic_log_survival=ddm_sdv_log_survival,
     )
 )
 register(
