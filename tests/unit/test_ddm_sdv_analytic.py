@@ -75,7 +75,7 @@ def test_pytensor_matches_numpy():
     fn = pytensor.function(
         [v],
         [
-            ddm_sdv_logp(0.9, 1.0, v, 1.0, 0.5, 0.3, 1.5, pt),
+            ddm_sdv_logp(0.9, np.ones(3), v, 1.0, 0.5, 0.3, 1.5, pt),
             ddm_sdv_choice_logp(1.0, v, 1.0, 0.5, 0.3, 1.5, pt),
         ],
     )

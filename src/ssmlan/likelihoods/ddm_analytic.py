@@ -89,7 +89,7 @@ def _first_passage_logp(rt, choice, v, a, z, t, sv, xp: ModuleType) -> Any:
     """`ddm_logp` (``sv=None``) or `ddm_sdv_logp`."""
     inside = _in_domain(v, a, z, t, xp)
     if sv is not None:
-        inside = inside & (xp.abs(sv) < np.inf) & (sv >= 0.0)
+        inside = inside & (xp.abs(sv) < np.inf) & (xp.minimum(sv, 1.0) >= 0.0)
         sv = xp.where(inside, sv, 0.0)
     v, a, z, t = (xp.where(inside, x, safe) for x, safe in ((v, 0.0), (a, 1.0), (z, 0.5), (t, 0.0)))
     upper = choice > 0
