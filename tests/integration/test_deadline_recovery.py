@@ -9,23 +9,24 @@ from ssmlan.pymc.box_model import box_model
 from ssmlan.pymc.sampling import sample
 
 TRUTH = {"v": 0.8, "a": 1.2, "z": 0.5, "t": 0.3}
-DEADLINE = 1.0
+DEADLINE = 1.5
 N_DATASETS = 4
 
 
 @pytest.mark.slow
 def test_censored_trials_narrow_the_posterior_that_deleting_them_biases():
-    """4 data sets of 500 ddm trials with a 1 s deadline (about a third are late). Fitted with
+    """4 data sets of 500 ddm trials with a 1.5 s deadline (a quarter to a third late). Fitted with
     the late trials censored, the truth lies within 3 posterior SD for every parameter and data
     set. Deleting them instead leaves fewer, faster trials: ``a`` is biased low by more than
-    3 posterior SD on average, and the censored fit is closer to the truth for ``a`` and ``v``
-    in every data set."""
+    3 posterior SD on average (measured: v +5 to +8 SD, a -6 to -9 SD), the censored fit is
+    closer to the truth for ``a`` in every data set, and its drift posterior is narrower
+    (deleting leaves ``a`` and ``t`` narrower, around the wrong values)."""
     errors = {"censored": [], "deleted": []}
     widths = {"censored": [], "deleted": []}
     for k in range(N_DATASETS):
         sims = simulate("ddm", TRUTH, 500, seed=20 + k)
         late = sims.rt > DEADLINE
-        assert 0.2 < late.mean() < 0.5
+        assert 0.15 < late.mean() < 0.5
         data = pd.DataFrame(
             {"rt": np.where(late, np.nan, sims.rt), "choice": np.where(late, np.nan, sims.choice)}
         )
@@ -57,3 +58,5 @@ def test_censored_trials_narrow_the_posterior_that_deleting_them_biases():
     assert np.mean([fit["a"] for fit in errors["deleted"]]) < -3
     for censored, deleted in zip(errors["censored"], errors["deleted"], strict=True):
         assert abs(censored["a"]) < abs(deleted["a"])
+    sd_v = {label: np.mean([w["v"] for w in ws]) for label, ws in widths.items()}
+    assert sd_v["censored"] < sd_v["deleted"]  # measured 0.085 against 0.106
