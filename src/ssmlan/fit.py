@@ -128,7 +128,7 @@ def run_fit(
         or (predictive_draws < 0)
     ):
         raise ValueError(f"predictive draws must be an integer >= 0; got {predictive_draws!r}.")
-    by, participant = check_columns(frame, {**(formulas or {})}, depends or {})
+    by, participant = check_columns(frame, formulas or {}, depends or {})
     by = by if conditions is None else list(conditions)
     missing = [column for column in by if column not in frame.columns]
     if missing:

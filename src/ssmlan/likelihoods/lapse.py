@@ -77,6 +77,17 @@ class Lapse:
         lapse = self.log_density(has_rt, censored, deadline)
         return xp.logaddexp(xp.log1p(-p_outlier) + logp, xp.log(p_outlier) + lapse)
 
-    def draw(self, n: int, choices: tuple[int, ...], rng: np.random.Generator):
-        """``n`` lapse trials: ``(rt, choice)``."""
-        return rng.uniform(self.low, self.high, n), rng.choice(np.asarray(choices, float), n)
+    def contaminate(
+        self,
+        rt: np.ndarray,
+        choice: np.ndarray,
+        p_outlier: Any,
+        choices: tuple[int, ...],
+        rng: np.random.Generator,
+    ) -> None:
+        """Replace each simulated trial (``rt``, ``choice``, in place) by a lapse with
+        probability ``p_outlier`` (scalar or per trial)."""
+        lapsed = rng.uniform(size=len(rt)) < p_outlier
+        n = int(lapsed.sum())
+        rt[lapsed] = rng.uniform(self.low, self.high, n)
+        choice[lapsed] = rng.choice(np.asarray(choices, float), n)

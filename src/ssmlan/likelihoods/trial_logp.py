@@ -64,35 +64,20 @@ class AnalyticSource:
 
 
 @dataclass(frozen=True)
-class RowChoices:
-    """The distinct (parameter row, choice) pairs of some trials, and each trial's pair."""
+class RowPairs:
+    """The distinct (parameter row, value) pairs of some trials, and each trial's pair: the value
+    is a choice (`TrialSplit.rt_pairs`, `TrialSplit.no_rt_pairs`) or a deadline
+    (`TrialSplit.censored`)."""
 
     rows: np.ndarray
-    choices: np.ndarray
+    values: np.ndarray
     of_trial: np.ndarray
 
     @classmethod
-    def of(cls, rows: np.ndarray, choice: np.ndarray) -> RowChoices:
-        return cls(*_unique_pairs(rows, choice))
-
-
-@dataclass(frozen=True)
-class RowDeadlines:
-    """The distinct (parameter row, deadline) pairs of censored trials, and each trial's pair."""
-
-    rows: np.ndarray
-    deadlines: np.ndarray
-    of_trial: np.ndarray
-
-    @classmethod
-    def of(cls, rows: np.ndarray, deadline: np.ndarray) -> RowDeadlines:
-        return cls(*_unique_pairs(rows, deadline))
-
-
-def _unique_pairs(rows: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, ...]:
-    pairs = np.stack([rows, values], axis=1).reshape(-1, 2)
-    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    return unique[:, 0].astype(np.int64), unique[:, 1].astype(float), np.ravel(inverse)
+    def of(cls, rows: np.ndarray, values: np.ndarray) -> RowPairs:
+        pairs = np.stack([rows, values], axis=1).reshape(-1, 2)
+        unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
+        return cls(unique[:, 0].astype(np.int64), unique[:, 1].astype(float), np.ravel(inverse))
 
 
 @dataclass(frozen=True)
@@ -109,9 +94,9 @@ class TrialSplit:
 
     with_rt: np.ndarray
     rows_with_rt: np.ndarray
-    rt_pairs: RowChoices
-    no_rt_pairs: RowChoices
-    censored: RowDeadlines
+    rt_pairs: RowPairs
+    no_rt_pairs: RowPairs
+    censored: RowPairs
     restore: np.ndarray
 
     @classmethod
@@ -134,17 +119,15 @@ class TrialSplit:
         return cls(
             with_rt=with_rt,
             rows_with_rt=rows[with_rt],
-            rt_pairs=RowChoices.of(rows[with_rt], choice[with_rt]),
-            no_rt_pairs=RowChoices.of(rows[without_rt], choice[without_rt]),
-            censored=RowDeadlines.of(
-                rows[censored], deadlines[censored] if len(censored) else np.zeros(0)
-            ),
+            rt_pairs=RowPairs.of(rows[with_rt], choice[with_rt]),
+            no_rt_pairs=RowPairs.of(rows[without_rt], choice[without_rt]),
+            censored=RowPairs.of(rows[censored], deadlines[censored]),
             restore=np.argsort(np.concatenate([with_rt, without_rt, censored])),
         )
 
 
-def _pair_logp(source, theta: Any, pairs: RowChoices, dtype, xp: ModuleType) -> Any:
-    return source.choice_logp_xp(theta[pairs.rows], pairs.choices.astype(dtype), xp)
+def _pair_logp(source, theta: Any, pairs: RowPairs, dtype, xp: ModuleType) -> Any:
+    return source.choice_logp_xp(theta[pairs.rows], pairs.values.astype(dtype), xp)
 
 
 def trial_logp(
@@ -176,7 +159,7 @@ def trial_logp(
         )
         if normalize:
             pairs = split.rt_pairs
-            pair_choice = pairs.choices.astype(rt.dtype)
+            pair_choice = pairs.values.astype(rt.dtype)
             if correction is None:
                 log_mass = density.log_mass_xp(theta[pairs.rows], pair_choice, xp)
                 shift = _pair_logp(choice_source, theta, pairs, rt.dtype, xp) - log_mass
@@ -193,7 +176,7 @@ def trial_logp(
             density,
             choice_source,
             theta[pairs.rows],
-            pairs.deadlines.astype(rt.dtype),
+            pairs.values.astype(rt.dtype),
             xp,
             normalize,
         )

@@ -87,8 +87,8 @@ def predictive_chunks(
     ``(chain, draw, trial)``, for at most ``n_draws`` draws of ``idata[group]`` (None: all)."""
     name, record = _observed(model, var_name)
     draws = thinned_draws(idata, n_draws, group)
-    free = [rv for rv in model.free_RVs if rv.name in draws]
-    missing = [rv.name for rv in model.free_RVs if rv.name not in draws]
+    free = list(model.free_RVs)
+    missing = [rv.name for rv in free if rv.name not in draws]
     if missing:
         raise ValueError(f"The {group} lacks the model's variables {missing}: is it this model's?")
     outputs = [record.theta_rows] + ([record.p_outlier] if record.lapse else [])
@@ -111,8 +111,7 @@ def predictive_chunks(
         rt, choice = sims.rt[:, 0].astype(float), sims.choice[:, 0].astype(float)
         if record.lapse is not None:
             p_outlier = np.concatenate([out[1] for out in per_draw])
-            lapsed = rng.uniform(size=len(rt)) < p_outlier
-            rt[lapsed], choice[lapsed] = record.lapse.draw(int(lapsed.sum()), spec.choices, rng)
+            record.lapse.contaminate(rt, choice, p_outlier, spec.choices, rng)
         if record.deadline is not None:  # no response before the deadline: no rt, no choice
             late = rt > np.tile(record.deadline, len(per_draw))
             rt[late], choice[late] = np.nan, 0

@@ -203,8 +203,7 @@ def _random_fn(spec, lapse: Lapse | None):
         sims = simulate(spec, spec.clip_to_box(theta), 1, seed=int(rng.integers(2**62)))
         rt, choice = sims.rt[:, 0], sims.choice[:, 0].astype(float)
         if lapse is not None:
-            lapsed = rng.uniform(size=len(rt)) < p_outlier
-            rt[lapsed], choice[lapsed] = lapse.draw(int(lapsed.sum()), spec.choices, rng)
+            lapse.contaminate(rt, choice, p_outlier, spec.choices, rng)
         return np.stack([rt, choice], axis=1).reshape((*shape, 2))
 
     return random
