@@ -132,6 +132,16 @@ def test_a_censored_trial_has_the_survival_as_its_likelihood():
             "limit",
             "'limit': no such column",
         ),
+        (
+            pd.DataFrame({"rt": [0.5, np.nan], "choice": [1, np.nan]}),
+            [1.0, 2.0, 3.0],
+            r"deadline must hold one deadline per trial \(2\); got \(3,\)",
+        ),
+        (
+            pd.DataFrame({"rt": [0.5, np.nan], "choice": [1, np.nan]}),
+            np.inf,
+            r"deadline row 0: inf; deadlines must be positive, finite seconds",
+        ),
     ],
 )
 def test_bad_deadline_data_is_refused(frame, deadline, match):

@@ -166,14 +166,16 @@ def deadline_values(deadline, n: int, frame: pd.DataFrame | None = None) -> np.n
         values = pd.to_numeric(frame[deadline], errors="coerce").to_numpy(float)
         name = f"Column {deadline!r}"
     else:
-        values = np.broadcast_to(np.asarray(deadline, float), (n,)).copy()
+        values = np.asarray(deadline, float)
+        values = np.full(n, float(values)) if values.ndim == 0 else values
         name = "deadline"
     if values.shape != (n,):
         raise ValueError(f"{name} must hold one deadline per trial ({n}); got {values.shape}.")
     bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
     if len(bad):
         raise ValueError(
-            f"{name} row {bad[0]}: {values[bad[0]]!r}; deadlines must be positive seconds."
+            f"{name} row {bad[0]}: {shown(values[bad[0]])}; deadlines must be positive, "
+            "finite seconds."
         )
     return values
 
