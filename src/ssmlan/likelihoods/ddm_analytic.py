@@ -209,8 +209,7 @@ def ddm_log_survival(deadline: Any, v: Any, a: Any, z: Any, t: Any, xp: ModuleTy
 #: Gauss-Legendre nodes on each side of drift 0 over the trial drift ``Normal(v, sv)``, within
 #: `DRIFT_SDS` SDs of ``v``: the ddm_sdv's choice probability and survival. The choice
 #: probability is steep in the drift near 0 (over about 1 / a); split there, 48 nodes a side
-#: give it within 5e-12 of adaptive quadrature over the box (Gauss-Hermite needed 256 nodes
-#: for 2e-5).
+#: give it within 5e-12 of adaptive quadrature over the box.
 N_DRIFT_NODES = 48
 DRIFT_SDS = 8.0
 _LEGENDRE = np.polynomial.legendre.leggauss(N_DRIFT_NODES)
