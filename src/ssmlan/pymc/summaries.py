@@ -42,8 +42,11 @@ class Cells:
             )
         if not columns:
             return cls(np.zeros(len(data), dtype=np.int64), ("all trials",), ())
-        keys = data[list(columns)].astype(str).agg(", ".join, axis=1)
-        labels, index = np.unique(keys.to_numpy(), return_inverse=True)
+        groups = data.groupby(list(columns), sort=True, dropna=False)  # numbers in number order
+        index = groups.ngroup().to_numpy()
+        labels = [
+            ", ".join(map(str, key if isinstance(key, tuple) else (key,))) for key in groups.groups
+        ]
         if len(columns) == 1:
             names = tuple(str(label) for label in labels)
         else:
