@@ -45,7 +45,8 @@ class Cells:
         groups = data.groupby(list(columns), sort=True, dropna=False)  # numbers in number order
         index = groups.ngroup().to_numpy()
         labels = [
-            ", ".join(map(str, key if isinstance(key, tuple) else (key,))) for key in groups.groups
+            ", ".join(map(str, key if isinstance(key, tuple) else (key,)))
+            for key in groups.size().index
         ]
         if len(columns) == 1:
             names = tuple(str(label) for label in labels)
