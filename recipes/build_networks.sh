@@ -1,59 +1,106 @@
 #!/usr/bin/env bash
 # Rebuilds the networks shipped in src/ssmlan/networks/pretrained/ from scratch:
 # training data (seeded), training (seeded), validation reports, then copies the files in.
-# Run from the repository root with the project environment: `make networks`.
-# Simulation budget: ddm 1e8 (LAN) + 4e7 (CPN, labels from the closed form), angle 1e8 + 8e7.
+# Run from the repository root with the project environment: `make networks`, or for some models
+# only: `MODELS="weibull levy" make networks`. Every step resumes after a kill (generation keeps
+# its finished shards, training its checkpoints).
 set -euo pipefail
 WORK=${WORK:-build/networks}
+MODELS=${MODELS:-ddm angle weibull ddm_sdv ornstein levy full_ddm}
 mkdir -p "$WORK"
 
-# LAN data reach 5% past each side of the box, so the networks are as good at its edges
-# (where box priors put posterior mass) as inside; their KDE labels use half Silverman's
-# bandwidth for the ddm (sharper fast edge: less bias in t) and a fifth for angle, whose rt
-# density can end in a cliff where the boundary closes (recipes/kde_label_ceiling.py: from
-# 50,000 simulations, labels at half Silverman's bandwidth are alone 3.0x the simulation noise
-# in Hellinger distance at the worst validation set, at a quarter 1.85x; from 20,000, 3.7x and
-# 2.4x). Angle spreads its 1e8 simulations over more parameter sets (its LAN's mass per choice
-# needs them more than less noisy labels).
-ssmlan generate --model ddm --n-param-sets 2000 --n-sims 50000 --n-labels 1000 --seed 11 \
-    --box-margin 0.05 --bandwidth-scale 0.5 --out "$WORK/data_ddm_lan_m05"
-ssmlan generate --model ddm --n-param-sets 40000 --n-sims 1000 --n-labels 10 --seed 12 \
-    --shard-size 1000 --cpn-labels analytic --out "$WORK/data_ddm_cpn"
-ssmlan generate --model angle --n-param-sets 5000 --n-sims 20000 --n-labels 800 --seed 13 \
-    --box-margin 0.05 --bandwidth-scale 0.2 --out "$WORK/data_angle_lan_m05"
-ssmlan generate --model angle --n-param-sets 40000 --n-sims 2000 --n-labels 10 --seed 14 \
-    --shard-size 1000 --out "$WORK/data_angle_cpn"
+# LAN data reach 5% past each side of the box, so the networks are as good at its edges (where
+# box priors put posterior mass) as inside. Two recipes, each 1e8 simulations:
+# * "smooth" (ddm-like densities): 2000 sets x 50,000 simulations, KDE labels at half of
+#   Silverman's bandwidth (sharper fast edge: less bias in t).
+# * "sharp" (densities that can end in a cliff where a collapsing boundary closes, or start in
+#   one): 5000 sets x 20,000 simulations at a fifth of Silverman's bandwidth
+#   (recipes/kde_label_ceiling.py: from 50,000 simulations, labels at half Silverman's bandwidth
+#   are alone 3.0x the simulation noise in Hellinger distance at angle's worst validation set, at
+#   a quarter 1.85x; from 20,000, 3.7x and 2.4x). More parameter sets serve the LAN's mass per
+#   choice better than less noisy labels.
+declare -A RECIPE=([ddm]=smooth [ddm_sdv]=smooth [ornstein]=smooth
+                   [angle]=sharp [weibull]=sharp [levy]=sharp [full_ddm]=sharp)
+# One seed pair per model (LAN data, CPN data), never reused.
+declare -A SEED=([ddm]=11 [angle]=13 [weibull]=15 [ddm_sdv]=17 [ornstein]=19 [levy]=21
+                 [full_ddm]=23)
+# CPN labels: the closed form where the model has one, else 2,000 simulations per set
+# (choice proportions among the simulations that decided).
+declare -A CPN_LABELS=([ddm]=analytic [ddm_sdv]=analytic)
 
-# LAN width 64 for both models, trained to the end of the schedule: validation loss on KDE labels
-# is too flat to stop on (a 3x64 ddm LAN stopped by patience 10 at epoch 34 was worse than 3x32;
-# run to epoch 100 it halves the posterior offsets, see docs/networks.md). Each LAN is an ensemble of
-# three members (seeds 1, 2, 3, same data): averaging cuts the network's own error.
-# Both LANs see about 2e8 training rows (ddm 2000 sets x 1000 labels x 100 epochs).
-declare -A LAN_EPOCHS=([ddm]=100 [angle]=100)
-for model in ddm angle; do
+lan_data() {
+    local model=$1 seed=${SEED[$1]}
+    if [[ ${RECIPE[$model]} == smooth ]]; then
+        ssmlan generate --model "$model" --n-param-sets 2000 --n-sims 50000 --n-labels 1000 \
+            --seed "$seed" --box-margin 0.05 --bandwidth-scale 0.5 --out "$WORK/data_${model}_lan_m05"
+    else
+        ssmlan generate --model "$model" --n-param-sets 5000 --n-sims 20000 --n-labels 800 \
+            --seed "$seed" --box-margin 0.05 --bandwidth-scale 0.2 --out "$WORK/data_${model}_lan_m05"
+    fi
+}
+
+cpn_data() {
+    local model=$1 seed=$((SEED[$1] + 1))
+    if [[ ${CPN_LABELS[$model]:-} == analytic ]]; then
+        ssmlan generate --model "$model" --n-param-sets 40000 --n-sims 1000 --n-labels 10 \
+            --seed "$seed" --shard-size 1000 --cpn-labels analytic --out "$WORK/data_${model}_cpn"
+    else
+        ssmlan generate --model "$model" --n-param-sets 40000 --n-sims 2000 --n-labels 10 \
+            --seed "$seed" --shard-size 1000 --out "$WORK/data_${model}_cpn"
+    fi
+}
+
+# Each LAN: an ensemble of three 3 x 64 tanh MLPs (seeds 1, 2, 3, same data) trained to the end of
+# the schedule: validation loss on KDE labels is too flat to stop on (a 3x64 ddm LAN stopped by
+# patience 10 at epoch 34 was worse than 3x32; run to epoch 100 it halves the posterior offsets,
+# see docs/networks.md). Averaging cuts the network's own error.
+train() {
+    local model=$1
     ssmlan train --data "$WORK/data_${model}_lan_m05" --kind lan --out "$WORK/${model}_lan" \
-        --hidden 64 64 64 --batch-size 2048 --epochs "${LAN_EPOCHS[$model]}" --learning-rate 2e-3 \
+        --hidden 64 64 64 --batch-size 2048 --epochs 100 --learning-rate 2e-3 \
         --patience 100 --seed 1 --members 3
     ssmlan train --data "$WORK/data_${model}_cpn" --kind cpn --out "$WORK/${model}_cpn" \
         --hidden 64 64 64 --batch-size 512 --epochs 1000 --learning-rate 3e-3 --patience 50 --seed 1
-    for kind in lan cpn; do
-        ssmlan validate "$WORK/${model}_${kind}" --cpn "$WORK/${model}_cpn" > /dev/null
-        cp "$WORK/${model}_${kind}/network.npz" "src/ssmlan/networks/pretrained/${model}_${kind}.npz"
-        cp "$WORK/${model}_${kind}/validation_${kind}.json" \
-            "src/ssmlan/networks/pretrained/${model}_${kind}.validation.json"
-        cp "$WORK/${model}_${kind}/validation_${kind}.png" "docs/figures/${model}_${kind}.png"
-    done
-done
+}
 
 # Normalisers: per LAN and CPN pair, a 2 x 64 MLP for the per-choice rescaling of the LAN to the
 # CPN (log P_CPN - log mass_LAN), used instead of the LAN's 64-node quadrature where every trial
 # has its own parameters (a trial-wise regression; ssmlan.networks.normalizer). Trained on the
 # exact correction at 150,000 sets drawn in the box (both choices), validated on 5,000 others;
-# a few minutes each on two cores.
-for model in ddm angle; do
+# a few minutes each on two cores. Built for ddm and angle only: neither meets its 1e-3 target
+# yet (their *.normalizer.validation.json), so inference never picks one unasked.
+NORMALIZED="ddm angle"
+normalizer() {
+    local model=$1
+    [[ " $NORMALIZED " == *" $model "* ]] || return 0
     ssmlan normalizer --lan "$WORK/${model}_lan" --cpn "$WORK/${model}_cpn" --n-sets 150000 \
         --seed 0 --epochs 300 --out "$WORK/${model}_normalizer.npz"
+}
+
+# Validation reports (the gates of docs/networks.md), then the files are copied in. A network
+# that misses a gate is still copied, with "passed": false in its report:
+# tests/statistical/test_shipped_networks.py fails on it.
+ship() {
+    local model=$1 kind
+    for kind in lan cpn; do
+        ssmlan validate "$WORK/${model}_${kind}" --cpn "$WORK/${model}_cpn" > /dev/null
+    done
+    for kind in lan cpn; do
+        cp "$WORK/${model}_${kind}/network.npz" "src/ssmlan/networks/pretrained/${model}_${kind}.npz"
+        cp "$WORK/${model}_${kind}/validation_${kind}.json" \
+            "src/ssmlan/networks/pretrained/${model}_${kind}.validation.json"
+        cp "$WORK/${model}_${kind}/validation_${kind}.png" "docs/figures/${model}_${kind}.png"
+    done
+    [[ " $NORMALIZED " == *" $model "* ]] || return 0
     cp "$WORK/${model}_normalizer.npz" "src/ssmlan/networks/pretrained/${model}_normalizer.npz"
     cp "$WORK/${model}_normalizer.validation.json" \
         "src/ssmlan/networks/pretrained/${model}_normalizer.validation.json"
+}
+
+for model in $MODELS; do
+    lan_data "$model"
+    cpn_data "$model"
+    train "$model"
+    normalizer "$model"
+    ship "$model"
 done

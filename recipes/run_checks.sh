@@ -3,12 +3,14 @@
 # into docs/checks/<check>/ (summary.json) and docs/figures/ (plots). Run from the repository
 # root with the project environment: `make checks`. N sets the number of data sets per check
 # (the checks' default is 100; docs/checks.md states how many each published number used).
+# ONLY="recovery_weibull posterior_ddm_sdv" runs those reports only.
 set -euo pipefail
 N=${N:-100}
 OUT=${OUT:-build/checks}
 run() {  # run <check> <model> <n data sets> [<report name> <more check options>...]
     local check=$1 model=$2 n=$3 name=${4:-${1}_${2}}
     shift $(($# > 3 ? 4 : 3))
+    [[ -z ${ONLY:-} || " $ONLY " == *" $name "* ]] || return 0
     ssmlan check "$check" --model "$model" --n-datasets "$n" "$@" --out "$OUT/$name" \
         > "$OUT/$name.log" 2>&1
     mkdir -p "docs/checks/$name"
@@ -22,4 +24,13 @@ run sbc ddm "${N_SBC:-$N}" sbc_ddm_analytic --likelihood analytic
 run gonogo ddm "$N"
 run recovery ddm "$N"
 run recovery angle "$N"
+# The models added later: 20 data sets each (1024 trials), 2 chains x (500 + 500) draws.
+N_MORE=${N_MORE:-20}
+MORE=(--draws 500 --tune 500)
+run posterior ddm_sdv "$N_MORE" posterior_ddm_sdv "${MORE[@]}"
+run gonogo angle "$N_MORE" gonogo_angle "${MORE[@]}"
+run gonogo weibull "$N_MORE" gonogo_weibull "${MORE[@]}"
+for model in weibull ddm_sdv ornstein levy full_ddm; do
+    run recovery "$model" "$N_MORE" "recovery_$model" "${MORE[@]}"
+done
 python recipes/check_tables.py docs/checks > docs/checks/tables.md

@@ -1,16 +1,17 @@
 """Validation reports for trained networks: numbers (JSON) and figures (PNG) next to the file.
 
-* ddm LAN vs the analytic density on the MNLE comparison protocol (Boelts et al. 2022): 1000
-  parameter sets with v in [-2, 2], a in [0.5, 2], z in [0.3, 0.7], t in [0.2, 1.8] (ssmlan's
-  parameters; ``a`` is half the boundary separation), 100 simulated trials each; mean Huber loss
-  (delta 1), mean and 99th-percentile absolute error of the per-trial log-likelihood. The same
-  over the whole training box.
+* ddm LAN (a LAN of v, a, z, t) vs the analytic density on the MNLE comparison protocol
+  (Boelts et al. 2022): 1000 parameter sets with v in [-2, 2], a in [0.5, 2], z in [0.3, 0.7],
+  t in [0.2, 1.8] (ssmlan's parameters; ``a`` is half the boundary separation), 100 simulated
+  trials each; mean Huber loss (delta 1), mean and 99th-percentile absolute error of the
+  per-trial log-likelihood. The same over the whole training box.
 * ddm CPN vs the closed-form choice probability on 10,000 sets in the box: max absolute error.
-* Models without an analytic density (LAN): on 50 sets in the box, the LAN density's mass per
-  choice vs the simulator's choice proportion (1e5 trials; among decided trials for the rescaled
-  likelihood, whose choice probabilities are conditional on a response), and the Hellinger distance
-  between the LAN density and a simulation histogram against the distance between two independent
-  simulations of the same size (the simulation's own noise).
+* Every other LAN: on 50 sets in the box, the LAN density's mass per choice vs the
+  simulator's choice proportion (1e5 trials; among decided trials for the rescaled likelihood,
+  whose choice probabilities are conditional on a response), and the Hellinger distance between
+  the LAN density and a simulation histogram against the distance between two independent
+  simulations of the same size (the simulation's own noise). A model with a closed-form density
+  too (ddm_sdv) also gets the per-trial error against it over the training box.
 * Models without a closed-form choice probability (CPN): absolute error against the choice
   proportion among the decided ones of 1e5 simulations on 200 sets (this includes the
   proportion's own noise, SE <= 0.0016).
@@ -171,7 +172,7 @@ def validate(path: Path | str, fast: bool = False, cpn: Path | str | None = None
     folder = Path(path) if Path(path).is_dir() else Path(path).parent
     scale = 10 if fast else 1
     report: dict = {"model": net.spec.name, "kind": net.kind, "targets": TARGETS}
-    if net.kind == "lan" and net.spec.analytic_logp is not None:
+    if net.kind == "lan" and set(net.spec.param_names) == set(MNLE_BOX):
         report["mnle_protocol"] = lan_vs_analytic(net, MNLE_BOX, 1000 // scale)
         report["training_box"] = lan_vs_analytic(net, None, 1000 // scale)
         if cpn_net is not None:
@@ -185,6 +186,12 @@ def validate(path: Path | str, fast: bool = False, cpn: Path | str | None = None
         report["vs_simulation"] = lan_vs_simulation(net, 50 // scale)
         if cpn_net is not None:
             report["vs_simulation_with_cpn"] = lan_vs_simulation(net, 50 // scale, cpn=cpn_net)
+        if net.spec.analytic_logp is not None:  # e.g. ddm_sdv: its closed form too
+            report["training_box"] = lan_vs_analytic(net, None, 1000 // scale)
+            if cpn_net is not None:
+                report["training_box_with_cpn"] = lan_vs_analytic(
+                    net, None, 1000 // scale, cpn=cpn_net
+                )
         report["passed"] = (
             report["vs_simulation"]["max_mass_abs_error"] <= TARGETS["mass_abs_error"]
             and report["vs_simulation"]["max_hellinger_ratio"] <= TARGETS["hellinger_ratio"]

@@ -1,7 +1,10 @@
 """`ssmlan check recovery`: fit simulated data sets with the networks and compare with the truth.
 
-Per parameter: R^2 of posterior mean against true value, and the coverage of the central 50% and
-90% credible intervals (calibrated posteriors cover the truth in about 50% and 90% of data sets).
+Per parameter: R^2 of posterior mean against true value, the coverage of the central 50% and
+90% credible intervals (calibrated posteriors cover the truth in about 50% and 90% of data sets),
+and the mean posterior SD over the prior's (uniform over the training box): near 1 the data say
+little about the parameter (not identifiable at this number of trials), and a low R^2 says no
+more than that.
 Anchor: the LAN paper reports R^2 >= 0.99 for all ddm parameters and >= 0.93 for angle at 1024
 trials.
 """
@@ -30,9 +33,11 @@ def fit_one(job: FitJob) -> dict:
 
 
 def summarise_recovery(model: str, fits: list[dict]) -> dict:
-    """R^2 and 50% / 90% interval coverage per parameter."""
+    """R^2, 50% / 90% interval coverage and posterior width per parameter."""
+    spec = get_model(model)
+    prior_sd = (spec.upper - spec.lower) / np.sqrt(12.0)  # uniform over the training box
     summary = {}
-    for j, name in enumerate(get_model(model).param_names):
+    for j, name in enumerate(spec.param_names):
         truth = np.array([f["truth"][j] for f in fits])
         rows = [f["posterior"][name] for f in fits]
         mean = np.array([r["mean"] for r in rows])
@@ -47,6 +52,8 @@ def summarise_recovery(model: str, fits: list[dict]) -> dict:
                 np.mean([r["q05"] <= x <= r["q95"] for r, x in zip(rows, truth, strict=True)])
             ),
             "mean_abs_error": float(np.mean(np.abs(truth - mean))),
+            "posterior_sd_mean": float(np.mean([r["sd"] for r in rows])),
+            "sd_ratio_to_prior": float(np.mean([r["sd"] for r in rows]) / prior_sd[j]),
         }
     return summary
 
