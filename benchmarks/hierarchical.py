@@ -6,7 +6,7 @@
    Speed: ESS/s = the minimum bulk ESS over all free parameters / wall time (model building
    and compilation included); printed as ratios against HSSM. Agreement: the network posterior
    against ssmlan's analytic one, in analytic posterior SDs: group-level means, and each
-   participant's v, a and t.
+   participant's v, a and t. Peak memory: the network fit's resident set size.
 2. The trial-wise regression ``a ~ 1 + theta`` on the high-conflict trials, network against
    analytic (agreement as above), and its cost per trial against the shared-parameter model's
    (median of timed log-density + gradient evaluations).
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -123,10 +124,12 @@ def main() -> None:
     n_groups = data[GROUP].nunique()
     results: dict = {}
 
-    fits = {
-        lik: fit(data, lik, HIERARCHICAL, args.draws, args.tune, args.seed)
-        for lik in ("network", "analytic")
-    }
+    fits = {"network": fit(data, "network", HIERARCHICAL, args.draws, args.tune, args.seed)}
+    # The network fit runs first, so the process's peak so far is that fit's (imports included).
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(f"peak resident memory of the network fit: {peak_gb:.2f} GB (target < 4)")
+    results["network_fit_peak_gb"] = peak_gb
+    fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args.draws, args.tune, args.seed)
     if args.hssm_python:
         fits["hssm"] = hssm_fit(args.hssm_python, data, args.draws, args.tune, args.seed)
     print(f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie")
