@@ -5,8 +5,12 @@ import numpy as np
 import pytest
 
 from ssmlan.constants import LOG_DENSITY_FLOOR
-from ssmlan.likelihoods import ddm_logp
-from ssmlan.likelihoods.fast_edge import ddm_fast_edge_logp
+from ssmlan.likelihoods import ddm_logp, ddm_sdv_logp
+from ssmlan.likelihoods.fast_edge import (
+    ddm_fast_edge_logp,
+    ddm_sdv_fast_edge_logp,
+    inverse_gaussian_logp,
+)
 from ssmlan.models import get_model
 from ssmlan.networks import load_network
 from ssmlan.networks.network import lan_features
@@ -26,6 +30,33 @@ def test_the_bound_lies_above_the_exact_density_and_meets_it_early():
     # Short times, other boundary out of reach: the image term is below 1e-6 relative.
     far = 4 * a * np.where(choice > 0, 2 * a * z, 2 * a * (1 - z)) / tau > 20
     np.testing.assert_allclose(bound[far], exact[far], atol=1e-5)
+
+
+def test_the_drift_variability_bound_is_the_drift_mixture_of_bounds_and_above_the_density():
+    spec = get_model("ddm_sdv")
+    rng = np.random.default_rng(2)
+    theta = spec.sample_in_box(300, rng)
+    v, a, z, t, sv = theta.T
+    tau = np.exp(rng.uniform(np.log(1e-3), np.log(5.0), 300))
+    choice = np.where(rng.random(300) < 0.5, -1.0, 1.0)
+    bound = ddm_sdv_fast_edge_logp(tau, choice, v, a, z, t, sv)
+    # The mixture over the drift, summed on a fine grid of standard normal drifts (+-12 SD).
+    grid = np.linspace(-12.0, 12.0, 24_001)[:, None]
+    distance = np.where(choice > 0, 2 * a * (1 - z), 2 * a * z)
+    towards = np.where(choice > 0, 1.0, -1.0)
+    log_terms = -0.5 * grid**2 + inverse_gaussian_logp(tau, distance, (v + sv * grid) * towards)
+    mixture = np.logaddexp.reduce(log_terms, axis=0) + np.log(grid[1, 0] - grid[0, 0])
+    mixture -= 0.5 * np.log(2 * np.pi)
+    np.testing.assert_allclose(bound, mixture, rtol=1e-5, atol=1e-6)  # grid error
+    exact = ddm_sdv_logp(t + tau, choice, v, a, z, t, sv)
+    assert np.all(bound >= exact - 1e-9)
+    # Tight where paths that touch the other boundary first are negligible: the first image
+    # term's exponent, with drifts up to 3 SDs away from the other boundary, below -20.
+    other = 2 * a - distance
+    exponent = -2 * other * (distance + other) / tau + 2 * (np.abs(v) + 3 * sv) * other
+    far = exponent < -20
+    assert far.sum() > 50
+    np.testing.assert_allclose(bound[far], exact[far], atol=1e-4)
 
 
 @pytest.mark.parametrize("model", ["ddm", "angle"])

@@ -57,3 +57,29 @@ def angle_fast_edge_logp(
     the start at ``tan(theta)`` (exact for one linear boundary, Bachelier-Levy)."""
     distance, drift = _towards(choice, v, a, z, xp)
     return inverse_gaussian_logp(tau, distance, drift + xp.tan(theta), xp)
+
+
+def ddm_sdv_fast_edge_logp(
+    tau: Any,
+    choice: Any,
+    v: Any,
+    a: Any,
+    z: Any,
+    t: Any = None,
+    sv: Any = 0.0,
+    xp: ModuleType = np,
+) -> Any:
+    """Upper bound for a normal trial drift ``N(v, sv^2)``: the inverse-Gaussian bound averaged
+    over the drift, in closed form, ``IG(tau) / sqrt(1 + sv^2 tau)`` with the exponent's
+    ``2 tau`` widened to ``2 tau (1 + sv^2 tau)`` (each drift's density lies below its bound,
+    so their mixture lies below the mixture of bounds)."""
+    distance, drift = _towards(choice, v, a, z, xp)
+    spread = 1.0 + sv * sv * tau
+    excess = distance - drift * tau
+    return (
+        xp.log(distance)
+        - _HALF_LOG_2PI
+        - 1.5 * xp.log(tau)
+        - 0.5 * xp.log(spread)
+        - excess * excess / (2.0 * tau * spread)
+    )

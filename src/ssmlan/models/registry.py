@@ -16,7 +16,11 @@ from ssmlan.likelihoods.ddm_analytic import (
     ddm_sdv_log_survival,
     ddm_sdv_logp,
 )
-from ssmlan.likelihoods.fast_edge import angle_fast_edge_logp, ddm_fast_edge_logp
+from ssmlan.likelihoods.fast_edge import (
+    angle_fast_edge_logp,
+    ddm_fast_edge_logp,
+    ddm_sdv_fast_edge_logp,
+)
 from ssmlan.models.boundaries import ANGLE, CONSTANT, WEIBULL
 from ssmlan.models.spec import (
     NON_NEGATIVE,
@@ -91,6 +95,7 @@ register(
         analytic_logp=ddm_sdv_logp,
         analytic_choice_logp=ddm_sdv_choice_logp,
         analytic_log_survival=ddm_sdv_log_survival,
+        fast_edge_logp=ddm_sdv_fast_edge_logp,
     )
 )
 register(
