@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -187,6 +188,27 @@ def _normalizer(args: argparse.Namespace) -> None:
         f"{validation['max_abs_error']:.2e}, p99 {validation['p99_abs_error']:.2e} (target max "
         f"{validation['target_max_abs_error']:g}); {net.meta['training']['wall_seconds']:.0f} s; "
         f"report {report}"
+    )
+
+
+def _distill(args: argparse.Namespace) -> None:
+    from ssmlan.networks import load_network, save_network
+    from ssmlan.networks.distill import CONFIG, distill
+
+    config = dataclasses.replace(
+        CONFIG, hidden=tuple(args.hidden), epochs=args.epochs, patience=args.epochs, seed=args.seed
+    )
+    net = distill(load_network(args.lan, "lan"), n_sets=args.n_sets, config=config)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_network(net, out / "network.npz")
+    report = net.meta["distillation"]
+    print(json.dumps(report, indent=2))
+    print(
+        f"{out}/network.npz: {'x'.join(map(str, config.hidden))} student, error against the "
+        f"teacher on {report['held_out_sets']} held-out sets: mean {report['mean_abs_error']:.4f}"
+        f", p99 {report['p99_abs_error']:.4f}; {report['wall_seconds']:.0f} s. Next: "
+        f"ssmlan validate {out} --cpn CPN"
     )
 
 
@@ -405,6 +427,15 @@ def build_parser() -> argparse.ArgumentParser:
     norm.add_argument("--seed", type=int, default=0)
     norm.add_argument("--epochs", type=int, default=300)
     norm.set_defaults(run=_normalizer)
+
+    dist = sub.add_parser("distill", help="a compact LAN trained to reproduce a LAN (faster fits)")
+    dist.add_argument("--lan", required=True, help="LAN file or shipped name (e.g. ddm_lan)")
+    dist.add_argument("--out", required=True, help="output folder (network.npz)")
+    dist.add_argument("--hidden", type=int, nargs="+", default=[32, 32, 32])
+    dist.add_argument("--n-sets", type=int, default=20_000, help="parameter sets drawn in the box")
+    dist.add_argument("--epochs", type=int, default=200)
+    dist.add_argument("--seed", type=int, default=0)
+    dist.set_defaults(run=_distill)
 
     val = sub.add_parser("validate", help="validation report (JSON + PNG) next to a network")
     val.add_argument("network", help="network folder or .npz file")
