@@ -30,6 +30,7 @@ import numpy as np
 
 from ssmlan.datasets import cavanagh_theta
 from ssmlan.models import get_model
+from ssmlan.networks import load_network
 from ssmlan.pymc.regression import model
 from ssmlan.pymc.sampling import sample
 
@@ -39,17 +40,23 @@ TRIALWISE = {"a": "1 + theta"}
 GROUP = "participant_id"
 
 
-def fit(data, likelihood: str, formulas: dict, draws: int, tune: int, seed: int) -> dict:
-    """One nutpie fit: wall time (building included), min bulk ESS, divergences, r_hat, idata."""
+def fit(data, likelihood: str, formulas: dict, draws: int, tune: int, seed: int, lan=None) -> dict:
+    """One nutpie fit: wall time (building included), min bulk ESS, divergences, r_hat, idata.
+    ``lan``: a LAN other than the shipped one (e.g. the compact LAN)."""
     start = time.perf_counter()
-    pymc_model = model(data, "ddm", likelihood=likelihood, route="jax", z=0.5, **formulas)
+    options = {"lan": load_network(lan)} if lan else None
+    pymc_model = model(
+        data, "ddm", likelihood=likelihood, route="jax", z=0.5, ssm_options=options, **formulas
+    )
     idata = sample(pymc_model, "nutpie", draws, tune, 2, seed, log_likelihood=False)
     wall = time.perf_counter() - start
     free = [rv.name for rv in pymc_model.free_RVs]
     ess = az.ess(idata, var_names=free)
     rhat = az.rhat(idata, var_names=free)
+    stats = idata.sample_stats
     return {
         "wall_s": wall,
+        "mean_leapfrog_steps": float(stats["n_steps"].mean()) if "n_steps" in stats else None,
         "min_bulk_ess": float(min(ess[n].min() for n in free)),
         "max_rhat": float(max(rhat[n].max() for n in free)),
         "divergences": int(idata.sample_stats["diverging"].sum()),
@@ -119,6 +126,9 @@ def main() -> None:
     parser.add_argument("--tune", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=None, help="write the results as JSON here")
+    parser.add_argument(
+        "--compact", default="", help="a compact LAN (file) to fit with too (`ssmlan distill`)"
+    )
     args = parser.parse_args()
     data = cavanagh_theta()
     n_groups = data[GROUP].nunique()
@@ -130,39 +140,58 @@ def main() -> None:
     print(f"peak resident memory of the network fit: {peak_gb:.2f} GB (target < 4)")
     results["network_fit_peak_gb"] = peak_gb
     fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args.draws, args.tune, args.seed)
+    if args.compact:
+        fits["compact"] = fit(
+            data, "network", HIERARCHICAL, args.draws, args.tune, args.seed, args.compact
+        )
     if args.hssm_python:
         fits["hssm"] = hssm_fit(args.hssm_python, data, args.draws, args.tune, args.seed)
     print(f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie")
-    print(f"{'fit':<10}{'wall s':>9}{'min ESS':>9}{'ESS/s':>8}{'div':>6}{'max rhat':>10}")
+    print(
+        f"{'fit':<10}{'wall s':>9}{'min ESS':>9}{'ESS/s':>8}{'div':>6}{'max rhat':>10}"
+        f"{'steps/draw':>12}"
+    )
     for name, result in fits.items():
         ess_s = result["min_bulk_ess"] / result["wall_s"]
         result["ess_per_s"] = ess_s
         rhat = result.get("max_rhat", float("nan"))
+        steps = result.get("mean_leapfrog_steps") or float("nan")
         print(
             f"{name:<10}{result['wall_s']:>9.1f}{result['min_bulk_ess']:>9.0f}{ess_s:>8.2f}"
-            f"{result['divergences']:>6}{rhat:>10.3f}"
+            f"{result['divergences']:>6}{rhat:>10.3f}{steps:>12.1f}"
         )
+    networks = [name for name in ("network", "compact") if name in fits]
     if "hssm" in fits:
-        ratio = fits["network"]["ess_per_s"] / fits["hssm"]["ess_per_s"]
-        print(f"ESS/s ratio ssmlan network / HSSM analytic: {ratio:.2f} (target >= 2)")
-        results["ess_ratio_network_over_hssm"] = ratio
-    net, exact = fits["network"]["idata"], fits["analytic"]["idata"]
+        for name in networks:
+            ratio = fits[name]["ess_per_s"] / fits["hssm"]["ess_per_s"]
+            print(f"ESS/s ratio ssmlan {name} / HSSM analytic: {ratio:.2f} (target >= 2)")
+            results[f"ess_ratio_{name}_over_hssm"] = ratio
+    exact = fits["analytic"]["idata"]
     group_names = [f"{n}_Intercept" for n in HIERARCHICAL] + [
         f"{n}_1|{GROUP}_sigma" for n in HIERARCHICAL
     ]
-    group = group_level_agreement(net, exact, group_names)
-    print("group level |diff| / analytic SD:", {k: round(v, 3) for k, v in group.items()})
-    per_participant = {
-        name: diff_sd(values, participant_values(exact, n_groups)[name])
-        for name, values in participant_values(net, n_groups).items()
-    }
-    for name, diffs in per_participant.items():
-        print(f"participants' {name}: median {np.median(diffs):.3f}, max {diffs.max():.3f} SD")
     results["hierarchical"] = {
-        "fits": {k: {m: v for m, v in r.items() if m != "idata"} for k, r in fits.items()},
-        "group_level_diff_sd": group,
-        "participant_diff_sd": {k: v.tolist() for k, v in per_participant.items()},
+        "fits": {k: {m: v for m, v in r.items() if m != "idata"} for k, r in fits.items()}
     }
+    for name in networks:
+        net = fits[name]["idata"]
+        group = group_level_agreement(net, exact, group_names)
+        print(
+            f"{name}: group level |diff| / analytic SD:", {k: round(v, 3) for k, v in group.items()}
+        )
+        per_participant = {
+            param: diff_sd(values, participant_values(exact, n_groups)[param])
+            for param, values in participant_values(net, n_groups).items()
+        }
+        for param, diffs in per_participant.items():
+            print(
+                f"{name}: participants' {param}: median {np.median(diffs):.3f}, "
+                f"max {diffs.max():.3f} SD"
+            )
+        results["hierarchical"][name] = {
+            "group_level_diff_sd": group,
+            "participant_diff_sd": {k: v.tolist() for k, v in per_participant.items()},
+        }
 
     high = data[data["conf"] == "HC"].reset_index(drop=True)
     shared = model(high, "ddm", route="jax", z=0.5)
