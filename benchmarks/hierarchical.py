@@ -7,9 +7,11 @@
    and compilation included); printed as ratios against HSSM. Agreement: the network posterior
    against ssmlan's analytic one, in analytic posterior SDs: group-level means, and each
    participant's v, a and t. Peak memory: the network fit's resident set size.
-2. The trial-wise regression ``a ~ 1 + theta`` on the high-conflict trials, network against
-   analytic (agreement as above), and its cost per trial against the shared-parameter model's
-   (median of timed log-density + gradient evaluations).
+2. The trial-wise regression ``a ~ 1 + theta`` on the high-conflict trials: its cost per trial
+   against the shared-parameter model's (median of timed log-density + gradient evaluations)
+   with each per-choice rescaling of the LAN (its quadrature, the default; the normaliser
+   network; none), and the agreement with the analytic fit of the two fast ones, next to the
+   shared model's (the LAN's own agreement on these trials).
 
 Usage: python benchmarks/hierarchical.py [--hssm-python PATH] [--draws N] [--tune N]
 """
@@ -38,15 +40,17 @@ SPEC = get_model("ddm")
 HIERARCHICAL = {name: "1 + (1|participant_id)" for name in ("v", "a", "t")}
 TRIALWISE = {"a": "1 + theta"}
 GROUP = "participant_id"
+FITS = ("network", "analytic")
 
 
-def fit(data, likelihood: str, formulas: dict, draws: int, tune: int, seed: int, lan=None) -> dict:
+def fit(
+    data, likelihood: str, formulas: dict, draws: int, tune: int, seed: int, **ssm_options
+) -> dict:
     """One nutpie fit: wall time (building included), min bulk ESS, divergences, r_hat, idata.
-    ``lan``: a LAN other than the shipped one (e.g. the compact LAN)."""
+    ``ssm_options``: for `ssmlan.pymc.SSM` (e.g. another ``lan``, a ``normalizer``)."""
     start = time.perf_counter()
-    options = {"lan": load_network(lan)} if lan else None
     pymc_model = model(
-        data, "ddm", likelihood=likelihood, route="jax", z=0.5, ssm_options=options, **formulas
+        data, "ddm", likelihood=likelihood, route="jax", z=0.5, ssm_options=ssm_options, **formulas
     )
     idata = sample(pymc_model, "nutpie", draws, tune, 2, seed, log_likelihood=False)
     wall = time.perf_counter() - start
@@ -142,7 +146,13 @@ def main() -> None:
     fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args.draws, args.tune, args.seed)
     if args.compact:
         fits["compact"] = fit(
-            data, "network", HIERARCHICAL, args.draws, args.tune, args.seed, args.compact
+            data,
+            "network",
+            HIERARCHICAL,
+            args.draws,
+            args.tune,
+            args.seed,
+            lan=load_network(args.compact),
         )
     if args.hssm_python:
         fits["hssm"] = hssm_fit(args.hssm_python, data, args.draws, args.tune, args.seed)
@@ -194,37 +204,58 @@ def main() -> None:
         }
 
     high = data[data["conf"] == "HC"].reset_index(drop=True)
-    shared = model(high, "ddm", route="jax", z=0.5)
-    trialwise = model(high, "ddm", route="jax", z=0.5, **TRIALWISE)
-    per_trial = {
-        name: gradient_seconds(m) / len(high)
-        for name, m in (("shared", shared), ("trial-wise", trialwise))
+    # The per-choice rescaling of trial-wise rows: the LAN's quadrature (the default, 64 LAN
+    # evaluations per trial), the shipped normaliser network, or none (the LAN alone).
+    variants = {
+        "shared": ({}, {}),
+        "quadrature": (TRIALWISE, {"normalizer": "quadrature"}),
+        "normaliser": (TRIALWISE, {"normalizer": "network"}),
+        "LAN alone": (TRIALWISE, {"normalize": False}),
     }
-    ratio = per_trial["trial-wise"] / per_trial["shared"]
-    print(
-        f"per-trial gradient cost on {len(high)} high-conflict trials: shared "
-        f"{per_trial['shared'] * 1e6:.2f} us, a ~ 1 + theta "
-        f"{per_trial['trial-wise'] * 1e6:.2f} us, "
-        f"ratio {ratio:.2f} (target <= 2)"
-    )
+    per_trial = {
+        name: gradient_seconds(model(high, "ddm", route="jax", z=0.5, ssm_options=o, **f))
+        / len(high)
+        for name, (f, o) in variants.items()
+    }
+    print(f"per-trial gradient cost on {len(high)} high-conflict trials (target <= 2x shared):")
+    for name, seconds in per_trial.items():
+        print(f"  {name:<12}{seconds * 1e6:>9.2f} us  {seconds / per_trial['shared']:>6.2f}x")
+    # Fits: the quadrature's would take hours (its cost above), so the network fits are the
+    # shared model (the LAN's own agreement) and the two fast rescalings.
     regression = {
-        lik: fit(high, lik, TRIALWISE, args.draws, args.tune, args.seed)
-        for lik in ("network", "analytic")
+        "analytic": fit(high, "analytic", TRIALWISE, args.draws, args.tune, args.seed),
+        "normaliser": fit(
+            high, "network", TRIALWISE, args.draws, args.tune, args.seed, normalizer="network"
+        ),
+        "LAN alone": fit(
+            high, "network", TRIALWISE, args.draws, args.tune, args.seed, normalize=False
+        ),
     }
     names = ["a_Intercept", "a_theta", "v", "t"]
-    agreement = group_level_agreement(
-        regression["network"]["idata"], regression["analytic"]["idata"], names
+    agreement = {
+        name: group_level_agreement(
+            regression[name]["idata"], regression["analytic"]["idata"], names
+        )
+        for name in ("normaliser", "LAN alone")
+    }
+    shared = {lik: fit(high, lik, {}, args.draws, args.tune, args.seed) for lik in FITS}
+    agreement["shared, quadrature"] = group_level_agreement(
+        shared["network"]["idata"], shared["analytic"]["idata"], ["a", "v", "t"]
     )
-    print("a ~ 1 + theta |diff| / analytic SD:", {k: round(v, 3) for k, v in agreement.items()})
-    for lik, result in regression.items():
+    for name, diffs in agreement.items():
+        print(
+            f"a ~ 1 + theta, {name}: |diff| / analytic SD",
+            {k: round(v, 3) for k, v in diffs.items()},
+        )
+    for name, result in regression.items():
         slope = result["idata"].posterior["a_theta"].values
         print(
-            f"  {lik}: a_theta {slope.mean():.3f} (SD {slope.std():.3f}), divergences "
-            f"{result['divergences']}, max rhat {result['max_rhat']:.3f}"
+            f"  {name}: a_theta {slope.mean():.3f} (SD {slope.std():.3f}), divergences "
+            f"{result['divergences']}, max rhat {result['max_rhat']:.3f}, "
+            f"{result['wall_s']:.0f} s"
         )
     results["trialwise"] = {
         "per_trial_seconds": per_trial,
-        "cost_ratio": ratio,
         "diff_sd": agreement,
         "fits": {k: {m: v for m, v in r.items() if m != "idata"} for k, r in regression.items()},
     }
