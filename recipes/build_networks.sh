@@ -27,6 +27,9 @@ declare -A SEED=([ddm]=11 [angle]=13 [weibull]=15 [ddm_sdv]=17 [ornstein]=19 [le
 # CPN labels: the closed form where the model has one, else 2,000 simulations per set
 # (choice proportions among the simulations that decided).
 declare -A CPN_LABELS=([ddm]=analytic [ddm_sdv]=analytic)
+# CPN early-stopping patience (epochs): 50, or longer where 50 stopped short of the ddm CPN's
+# target (ddm_sdv: max error 0.011 after stopping at patience 50, 0.0049 with 150).
+declare -A CPN_PATIENCE=([ddm_sdv]=150)
 
 lan_data() {
     local model=$1 seed=${SEED[$1]}
@@ -60,7 +63,8 @@ train() {
         --hidden 64 64 64 --batch-size 2048 --epochs 100 --learning-rate 2e-3 \
         --patience 100 --seed 1 --members 3
     ssmlan train --data "$WORK/data_${model}_cpn" --kind cpn --out "$WORK/${model}_cpn" \
-        --hidden 64 64 64 --batch-size 512 --epochs 1000 --learning-rate 3e-3 --patience 50 --seed 1
+        --hidden 64 64 64 --batch-size 512 --epochs 1000 --learning-rate 3e-3 \
+        --patience "${CPN_PATIENCE[$model]:-50}" --seed 1
 }
 
 # Normalisers: per LAN and CPN pair, a 2 x 64 MLP for the per-choice rescaling of the LAN to the
