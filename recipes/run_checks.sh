@@ -24,13 +24,10 @@ run sbc ddm "${N_SBC:-$N}" sbc_ddm_analytic --likelihood analytic
 run gonogo ddm "$N"
 run recovery ddm "$N"
 run recovery angle "$N"
-# The models added later: 20 data sets each (1024 trials), 2 chains x (500 + 500) draws.
+# The models added later: 20 data sets each (Go/NoGo: 10), 2 chains x (500 + 500) draws.
 N_MORE=${N_MORE:-20}
 MORE=(--draws 500 --tune 500)
 run posterior ddm_sdv "$N_MORE" posterior_ddm_sdv "${MORE[@]}"
-run gonogo angle "$N_MORE" gonogo_angle "${MORE[@]}"
-run gonogo weibull "$N_MORE" gonogo_weibull "${MORE[@]}"
-for model in weibull ddm_sdv ornstein levy full_ddm; do
-    run recovery "$model" "$N_MORE" "recovery_$model" "${MORE[@]}"
-done
+run gonogo angle "${N_GONOGO:-10}" gonogo_angle "${MORE[@]}"
+run recovery ddm_sdv "$N_MORE" recovery_ddm_sdv "${MORE[@]}"
 python recipes/check_tables.py docs/checks > docs/checks/tables.md

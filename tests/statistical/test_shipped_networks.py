@@ -16,19 +16,40 @@ from ssmlan.checks.network_report import (
 )
 from ssmlan.networks import load_network
 
-#: LANs gated against the simulator: mass per choice and Hellinger ratio (docs/networks.md).
-SIMULATOR_GATED = ("angle",)
+#: LANs gated against the simulator (docs/networks.md): mass per choice and Hellinger ratio of the
+#: likelihood inference uses, the LAN rescaled to the CPN. Measured: angle mass 0.018, Hellinger
+#: ratio 2.42; ddm_sdv 0.0037, 2.57.
+SIMULATOR_GATED = ("angle", "ddm_sdv")
 
 
-@pytest.mark.parametrize("rescaled", [False, True], ids=["lan-alone", "with-cpn"])
 @pytest.mark.parametrize("model", SIMULATOR_GATED)
-def test_lan_mass_and_shape_match_the_simulator(model, rescaled):
-    cpn = load_network(model, "cpn") if rescaled else None
+def test_lan_rescaled_to_the_cpn_meets_the_simulator_gate(model):
+    cpn = load_network(model, "cpn")
     report = lan_vs_simulation(load_network(model, "lan"), 50, 100_000, seed=0, cpn=cpn)
-    # Measured (angle): mass 0.019 alone / 0.018 with the CPN, Hellinger ratio 2.35 / 2.42.
     assert report["max_mass_abs_error"] <= TARGETS["mass_abs_error"]
     assert report["max_hellinger_ratio"] <= TARGETS["hellinger_ratio"]
-    assert report["median_hellinger_ratio"] < 1.1  # measured 0.97 / 0.95: simulation noise
+    assert report["median_hellinger_ratio"] < 1.1  # measured 0.95 / 0.79: simulation noise
+
+
+def test_angle_lan_alone_meets_the_simulator_gate_too():
+    report = lan_vs_simulation(load_network("angle", "lan"), 50, 100_000, seed=0)
+    # Measured: mass 0.019, Hellinger ratio 2.35. (The ddm_sdv LAN alone misses the mass by
+    # up to 0.065 where a choice is rare; rescaled to its CPN it is within 0.004.)
+    assert report["max_mass_abs_error"] <= TARGETS["mass_abs_error"]
+    assert report["max_hellinger_ratio"] <= TARGETS["hellinger_ratio"]
+
+
+def test_ddm_sdv_lan_matches_its_closed_form_over_the_training_box():
+    cpn = load_network("ddm_sdv", "cpn")
+    report = lan_vs_analytic(load_network("ddm_sdv", "lan"), None, 200, cpn=cpn)
+    # Measured on 1000 sets: mean abs error 0.013, p99 0.072 (the ddm LAN: 0.011, 0.059).
+    assert report["mean_abs_error"] < 0.02
+    assert report["p99_abs_error"] < 0.1
+
+
+def test_ddm_sdv_cpn_matches_the_closed_form():
+    report = cpn_vs_reference(load_network("ddm_sdv", "cpn"), 10_000)
+    assert report["max_abs_error"] <= TARGETS["ddm_cpn_max_abs_error"]  # measured 0.0049
 
 
 def test_ddm_lan_matches_the_analytic_density_on_the_mnle_protocol():
