@@ -59,7 +59,7 @@ def test_the_drift_variability_bound_is_the_drift_mixture_of_bounds_and_above_th
     np.testing.assert_allclose(bound[far], exact[far], atol=1e-4)
 
 
-@pytest.mark.parametrize("model", ["ddm", "angle"])
+@pytest.mark.parametrize("model", ["ddm", "angle", "ddm_sdv"])
 def test_lan_follows_the_bound_below_its_floor_only(model):
     lan = load_network(model, "lan")
     spec = lan.spec
