@@ -448,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the Go/NoGo walkthrough on the shipped networks")
     demo.add_argument("--out", default="demo_output")
     demo.add_argument(
-        "--model", default="ddm", help="a Go/NoGo model with shipped networks (ddm, angle, weibull)"
+        "--model", default="ddm", help="a Go/NoGo model with shipped networks (ddm, angle)"
     )
     demo.add_argument("--n-trials", type=int, default=1000)
     demo.add_argument("--seed", type=int, default=0)
