@@ -41,6 +41,7 @@ def summarise_recovery(model: str, fits: list[dict]) -> dict:
         truth = np.array([f["truth"][j] for f in fits])
         rows = [f["posterior"][name] for f in fits]
         mean = np.array([r["mean"] for r in rows])
+        sd_mean = np.mean([r["sd"] for r in rows])
         residual = np.sum((truth - mean) ** 2)
         spread = np.sum((truth - truth.mean()) ** 2)
         summary[name] = {
@@ -52,8 +53,8 @@ def summarise_recovery(model: str, fits: list[dict]) -> dict:
                 np.mean([r["q05"] <= x <= r["q95"] for r, x in zip(rows, truth, strict=True)])
             ),
             "mean_abs_error": float(np.mean(np.abs(truth - mean))),
-            "posterior_sd_mean": float(np.mean([r["sd"] for r in rows])),
-            "sd_ratio_to_prior": float(np.mean([r["sd"] for r in rows]) / prior_sd[j]),
+            "posterior_sd_mean": float(sd_mean),
+            "sd_ratio_to_prior": float(sd_mean / prior_sd[j]),
         }
     return summary
 

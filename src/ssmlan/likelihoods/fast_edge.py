@@ -21,11 +21,17 @@ import numpy as np
 _HALF_LOG_2PI = float(0.5 * np.log(2.0 * np.pi))
 
 
-def inverse_gaussian_logp(tau: Any, distance: Any, speed: Any, xp: ModuleType = np) -> Any:
+def inverse_gaussian_logp(
+    tau: Any, distance: Any, speed: Any, xp: ModuleType = np, spread: Any = None
+) -> Any:
     """log of the inverse-Gaussian first-passage density (see the module docstring); ``tau``
-    must be positive."""
+    must be positive. ``spread``: ``1 + sv^2 tau`` for a speed drawn from ``N(speed, sv^2)``,
+    the density averaged over it (its variance ``tau`` widened by that factor)."""
     excess = distance - speed * tau
-    return xp.log(distance) - _HALF_LOG_2PI - 1.5 * xp.log(tau) - excess * excess / (2.0 * tau)
+    head = xp.log(distance) - _HALF_LOG_2PI - 1.5 * xp.log(tau)
+    if spread is None:
+        return head - excess * excess / (2.0 * tau)
+    return head - 0.5 * xp.log(spread) - excess * excess / (2.0 * tau * spread)
 
 
 def _towards(choice: Any, v: Any, a: Any, z: Any, xp: ModuleType) -> tuple[Any, Any]:
@@ -74,12 +80,4 @@ def ddm_sdv_fast_edge_logp(
     ``2 tau`` widened to ``2 tau (1 + sv^2 tau)`` (each drift's density lies below its bound,
     so their mixture lies below the mixture of bounds)."""
     distance, drift = _towards(choice, v, a, z, xp)
-    spread = 1.0 + sv * sv * tau
-    excess = distance - drift * tau
-    return (
-        xp.log(distance)
-        - _HALF_LOG_2PI
-        - 1.5 * xp.log(tau)
-        - 0.5 * xp.log(spread)
-        - excess * excess / (2.0 * tau * spread)
-    )
+    return inverse_gaussian_logp(tau, distance, drift, xp, spread=1.0 + sv * sv * tau)
