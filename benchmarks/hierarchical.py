@@ -29,6 +29,7 @@ from pathlib import Path
 
 import arviz as az
 import numpy as np
+from likelihood_cost import median_seconds
 
 from ssmlan.datasets import cavanagh_theta
 from ssmlan.models import get_model
@@ -114,13 +115,7 @@ def gradient_seconds(pymc_model, repeats: int = 30) -> float:
     point = pymc_model.initial_point()
     values = [np.asarray(point[v.name]) for v in pymc_model.value_vars]
     fn = jax.jit(jax.value_and_grad(lambda xs: graph(*xs)[0]))
-    jax.block_until_ready(fn(values))
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        jax.block_until_ready(fn(values))
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return median_seconds(fn, values, repeats)
 
 
 def main() -> None:

@@ -24,23 +24,23 @@ from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import get_model
 from ssmlan.networks import load_network
 
-jax.config.update("jax_enable_x64", True)  # parameters arrive as float64, as from PyMC
 
-
-def median_ms(fn, theta, repeats: int) -> float:
-    jax.block_until_ready(fn(theta))
+def median_seconds(fn, x, repeats: int) -> float:
+    """Median wall time of ``fn(x)`` (a jitted JAX function), after one call to compile it."""
+    jax.block_until_ready(fn(x))
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        jax.block_until_ready(fn(theta))
+        jax.block_until_ready(fn(x))
         times.append(time.perf_counter() - start)
-    return float(np.median(times)) * 1e3
+    return float(np.median(times))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
     args = parser.parse_args()
+    jax.config.update("jax_enable_x64", True)  # parameters arrive as float64, as from PyMC
     spec = get_model("ddm")
     data = cavanagh_theta()
     rows = data["participant_id"].astype("category").cat.codes.to_numpy()
@@ -71,7 +71,7 @@ def main() -> None:
     print(f"{'likelihood + gradient':<36}{'ms':>8}{'x analytic':>12}")
     base = None
     for name, fn in cases.items():
-        ms = median_ms(jax.jit(jax.value_and_grad(fn)), theta, args.repeats)
+        ms = median_seconds(jax.jit(jax.value_and_grad(fn)), theta, args.repeats) * 1e3
         base = base or ms
         print(f"{name:<36}{ms:>8.2f}{ms / base:>12.2f}")
 
