@@ -194,6 +194,7 @@ def _normalizer(args: argparse.Namespace) -> None:
 def _distill(args: argparse.Namespace) -> None:
     from ssmlan.networks import load_network, save_network
     from ssmlan.networks.distill import CONFIG, distill
+    from ssmlan.networks.training import NETWORK_FILE
 
     config = dataclasses.replace(
         CONFIG, hidden=tuple(args.hidden), epochs=args.epochs, patience=args.epochs, seed=args.seed
@@ -201,11 +202,11 @@ def _distill(args: argparse.Namespace) -> None:
     net = distill(load_network(args.lan, "lan"), n_sets=args.n_sets, config=config)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    save_network(net, out / "network.npz")
+    save_network(net, out / NETWORK_FILE)
     report = net.meta["distillation"]
     print(json.dumps(report, indent=2))
     print(
-        f"{out}/network.npz: {'x'.join(map(str, config.hidden))} student, error against the "
+        f"{out / NETWORK_FILE}: {'x'.join(map(str, config.hidden))} student, error against the "
         f"teacher on {report['held_out_sets']} held-out sets: mean {report['mean_abs_error']:.4f}"
         f", p99 {report['p99_abs_error']:.4f}; {report['wall_seconds']:.0f} s. Next: "
         f"ssmlan validate {out} --cpn CPN"

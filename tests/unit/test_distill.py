@@ -43,3 +43,8 @@ def test_student_learns_the_teacher_and_round_trips_through_its_file(student, tm
 def test_only_a_lan_is_distilled():
     with pytest.raises(ValueError, match="Only a LAN"):
         distill(load_network("ddm", "cpn"), n_sets=10)
+
+
+def test_too_few_parameter_sets_are_refused_before_any_work():
+    with pytest.raises(ValueError, match=r"n_sets must be at least 100.*got 0"):
+        distill(TEACHER, n_sets=0)

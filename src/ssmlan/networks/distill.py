@@ -51,6 +51,8 @@ CONFIG = TrainConfig(
 #: Decision times per parameter set: simulated, and log-uniform over the horizon.
 SIMULATED_PER_SET = 200
 UNIFORM_PER_SET = 60
+#: Fewest parameter sets: enough that the held-out share holds some.
+MIN_SETS = 100
 #: Parameter sets per call of the teacher (a fixed size: one compilation).
 TEACHER_BATCH = 2000
 
@@ -97,6 +99,11 @@ def distill(
     teacher on held-out sets is in ``meta["distillation"]``."""
     if teacher.kind != "lan":
         raise ValueError(f"Only a LAN can be distilled; got a {teacher.kind.upper()}.")
+    if n_sets < MIN_SETS:
+        raise ValueError(
+            f"n_sets must be at least {MIN_SETS} (a share {config.val_fraction:g} of them is held "
+            f"out); got {n_sets}."
+        )
     spec = teacher.spec
     start = time.perf_counter()
     rng = np.random.default_rng([config.seed, 11])
