@@ -194,6 +194,17 @@ def test_box_margin_widens_the_draws_within_each_domain():
     assert 0.05 < outside[:, 0].mean() < 0.12  # 2 x 0.05 / 1.1 of v's draws lie past the box
 
 
+@pytest.mark.parametrize("sampler", ["uniform", "sobol"])
+def test_widened_draws_never_start_before_zero(sampler):
+    # full_ddm's widened box pairs t down to 0.15 with st up to 0.2625; such sets are redrawn.
+    spec = ssmlan.get_model("full_ddm")
+    theta = sample_parameters(spec, 5_000, np.random.default_rng(1), sampler, margin=0.05)
+    assert theta.shape == (5_000, spec.n_params)
+    assert spec.smallest_rt(theta).min() >= 0
+    t = theta[:, spec.shift_index]
+    assert t.min() < spec.shift.lower  # the margin still widens t where st allows it
+
+
 def test_box_margin_changes_the_fingerprint_only_when_set():
     plain = GeneratorConfig("ddm", **SMALL)
     assert "box_margin" not in plain.to_dict()

@@ -31,11 +31,20 @@ def sample_parameters(
     margin: float = 0.0,
 ) -> np.ndarray:
     """``n`` parameter sets (rows, in the spec's order) drawn in the training box, widened by
-    ``margin`` (see `widened_box`) so that a network is as good at the box's edges as inside."""
+    ``margin`` (see `widened_box`) so that a network is as good at the box's edges as inside.
+
+    Sets whose smallest rt (`ModelSpec.smallest_rt`) would be negative are redrawn: a widened
+    box can pair a short shift with a wide jitter (full_ddm's t and st) where the box cannot."""
     bounds = widened_box(spec, margin)
-    if sampler == "sobol":
-        return spec.from_unit(qmc.Sobol(spec.n_params, scramble=True, seed=rng).random(n), bounds)
-    return spec.sample_in_box(n, rng, bounds)
+    kept = np.empty((0, spec.n_params))
+    while len(kept) < n:
+        if sampler == "sobol":
+            unit = qmc.Sobol(spec.n_params, scramble=True, seed=rng).random(n)
+            drawn = spec.from_unit(unit, bounds)
+        else:
+            drawn = spec.sample_in_box(n, rng, bounds)
+        kept = np.concatenate([kept, drawn[spec.smallest_rt(drawn) >= 0]])
+    return kept[:n]
 
 
 def defect_reasons(rt: np.ndarray, max_mean_rt: float = 10.0) -> list[str]:
