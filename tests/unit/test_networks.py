@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+import ssmlan
 from ssmlan.networks import NetworkFileError, load_network, save_network
 from ssmlan.networks import training as training_module
 from ssmlan.networks.mlp import MLP, export_layers, forward
@@ -136,20 +137,22 @@ def test_edited_weights_are_refused(lan, tmp_path):
         load_network(path)
 
 
-def test_other_spec_and_version_are_refused(lan, tmp_path):
+def set_meta(key, value):
+    """An edit for `_rewrite`: one metadata entry changed, the checksum renewed."""
     from ssmlan.networks.model_file import _checksum
 
-    def set_meta(key, value):
-        def edit(arrays):
-            meta = json.loads(str(arrays["meta"]))
-            meta[key] = value
-            text = json.dumps(meta, sort_keys=True)
-            arrays["meta"] = np.array(text)
-            rest = {k: v for k, v in arrays.items() if k not in ("meta", "checksum")}
-            arrays["checksum"] = np.array(_checksum(rest, text))
+    def edit(arrays):
+        meta = json.loads(str(arrays["meta"]))
+        meta[key] = value
+        text = json.dumps(meta, sort_keys=True)
+        arrays["meta"] = np.array(text)
+        rest = {k: v for k, v in arrays.items() if k not in ("meta", "checksum")}
+        arrays["checksum"] = np.array(_checksum(rest, text))
 
-        return edit
+    return edit
 
+
+def test_other_spec_and_version_are_refused(lan, tmp_path):
     path = save_network(lan, tmp_path / "a")
     _rewrite(path, set_meta("model_fingerprint", "0" * 16))
     with pytest.raises(NetworkFileError, match="another definition of model 'ddm'"):
@@ -221,3 +224,36 @@ def test_a_full_ddm_lan_starts_at_the_shift_less_its_jitter(tmp_path):
         density = np.exp(net.logp(theta, grid, np.full(len(grid), choice)))
         mass = np.exp(net.log_mass_xp(np.array([theta], np.float32), np.array([choice]), np))[0]
         assert np.trapezoid(density, grid) == pytest.approx(mass, rel=0.02)
+
+
+def test_a_weibull_lan_sees_the_collapse_clock_in_density_and_mass(tmp_path):
+    """The weibull boundary collapses on its own clock, alpha log(tau / beta): a LAN gets it as
+    an input, in its density and in its mass quadrature alike (the quadrature equals the
+    trapezoid integral of the density, relative tolerance 2%). A LAN file whose inputs differ
+    from this ssmlan's is refused."""
+    from ssmlan.networks.network import lan_features, lan_input_names
+
+    spec = ssmlan.get_model("weibull")
+    assert lan_input_names(spec) == [
+        "v", "a", "z", "alpha", "beta", "log(rt - t)", "collapse clock", "choice"
+    ]  # fmt: skip
+    theta = np.array([[1.0, 1.0, 0.5, 0.3, 2.0, 0.5]])  # v a z t alpha beta
+    x = lan_features(spec, theta, np.array([0.9]), np.array([1.0]))
+    np.testing.assert_allclose(x[0, 5:], [np.log(0.6), 2.0 * np.log(0.6 / 0.5), 1.0])
+    config = GeneratorConfig(
+        "weibull", n_param_sets=10, n_sims=2000, n_labels=100, shard_size=5, seed=3
+    )
+    generate(config, tmp_path / "data", n_workers=1, progress=False)
+    net = train(tmp_path / "data", "lan", tmp_path / "lan", TINY, progress=False)
+    assert net.members[0][0][0].shape[0] == 8
+    grid = np.linspace(0.3 + 1e-4, 0.3 + net.mass_horizon, 20_000)
+    for choice in (-1, 1):
+        density = np.exp(net.logp(theta[0], grid, np.full(len(grid), choice)))
+        mass = net.log_mass_xp(theta.astype(np.float32), np.array([choice]), np)
+        assert np.trapezoid(density, grid) == pytest.approx(np.exp(mass[0]), rel=0.02)
+
+    path = save_network(net, tmp_path / "lan")
+    without_clock = [n for n in net.meta["inputs"] if n != "collapse clock"]
+    _rewrite(path, set_meta("inputs", without_clock))
+    with pytest.raises(NetworkFileError, match="Retrain it"):
+        load_network(path)

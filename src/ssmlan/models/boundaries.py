@@ -31,6 +31,19 @@ def weibull(t: np.ndarray, a: float, alpha: float, beta: float) -> np.ndarray:
     return a * np.exp(-np.power(np.asarray(t, dtype=float) / beta, alpha))
 
 
+def weibull_collapse_clock(log_tau, a, alpha, beta, xp=np):
+    """``alpha * log(tau / beta)`` at ``log_tau = log(tau)``: the log of the exponent in
+    ``b(tau) / a``. The boundary has fallen to ``a / e`` where it is 0 and to ``a / 140`` where
+    it is 1.6, whatever ``alpha`` and ``beta``."""
+    return alpha * (log_tau - xp.log(beta))
+
+
 CONSTANT = Boundary("constant", 0, "b(t) = a", constant)
 ANGLE = Boundary("angle", 1, "b(t) = max(a - t tan(theta), 0)", angle, angle_closes_at)
-WEIBULL = Boundary("weibull", 2, "b(t) = a exp(-(t / beta)^alpha)", weibull)
+WEIBULL = Boundary(
+    "weibull",
+    2,
+    "b(t) = a exp(-(t / beta)^alpha)",
+    weibull,
+    collapse_clock=weibull_collapse_clock,
+)

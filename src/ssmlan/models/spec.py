@@ -153,7 +153,10 @@ class Boundary:
     ``fn(t, a, p1, p2)`` used for plots and checks (``p1``, ``p2``: the BOUNDARY_1/2 slots).
     ``closes_at(a, p1, p2, xp)``: the decision time at which ``b`` reaches 0, where every trial
     has ended (``inf`` where it never does), in array namespace ``xp``; ``None`` for shapes that
-    never close.
+    never close. ``collapse_clock(log_tau, a, p1, p2, xp)``: for shapes that collapse on a time
+    scale of their own, the decision time ``tau`` on that scale (the collapse happens at about the
+    same clock value for every parameter set); a LAN gets it as an input of its own, so that it
+    need not learn where a cliff of the density lies.
     """
 
     name: str
@@ -161,6 +164,7 @@ class Boundary:
     formula: str
     fn: Callable[..., np.ndarray]
     closes_at: Callable[..., Any] | None = None
+    collapse_clock: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -297,18 +301,31 @@ class ModelSpec:
     def names_without_shift(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.params if p.role is not Role.SHIFT)
 
-    def closing_time(self, theta: Any, xp: ModuleType = np) -> Any:
-        """Per row of ``theta`` (``(rows, n_params)``), the decision time by which the boundary
-        has closed (``inf`` where it never does); ``None`` if the model's boundary never closes."""
-        closes_at = self.boundary.closes_at
-        if closes_at is None:
-            return None
+    def _boundary_args(self, theta: Any) -> tuple[Any, Any, Any]:
+        """``a`` and the boundary's two shape parameters per row of ``theta``."""
         columns = {p.kernel_slot: j for j, p in enumerate(self.params)}
 
         def slot(s: Slot) -> Any:
             return theta[:, columns[s]] if s in columns else SLOT_NEUTRAL[s]
 
-        return closes_at(slot(Slot.A), slot(Slot.BOUNDARY_1), slot(Slot.BOUNDARY_2), xp)
+        return slot(Slot.A), slot(Slot.BOUNDARY_1), slot(Slot.BOUNDARY_2)
+
+    def closing_time(self, theta: Any, xp: ModuleType = np) -> Any:
+        """Per row of ``theta`` (``(rows, n_params)``), the decision time by which the boundary
+        has closed (``inf`` where it never does); ``None`` if the model's boundary never closes."""
+        closes_at = self.boundary.closes_at
+        return None if closes_at is None else closes_at(*self._boundary_args(theta), xp)
+
+    @property
+    def has_collapse_clock(self) -> bool:
+        """Whether the boundary declares a collapse clock (an extra LAN input)."""
+        return self.boundary.collapse_clock is not None
+
+    def collapse_clock(self, theta: Any, log_tau: Any, xp: ModuleType = np) -> Any:
+        """The boundary's collapse clock (`Boundary.collapse_clock`) at log decision times
+        ``log_tau`` (``(rows, k)``) for the rows of ``theta`` (``(rows, n_params)``)."""
+        a, p1, p2 = (arg[:, None] if np.ndim(arg) else arg for arg in self._boundary_args(theta))
+        return self.boundary.collapse_clock(log_tau, a, p1, p2, xp)
 
     def fingerprint(self) -> str:
         """Short hash of what a trained network depends on: names, order, boxes, choices."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ssmlan.models import get_model
-from ssmlan.networks.network import KINDS, Network
+from ssmlan.networks.network import KINDS, Network, lan_input_names
 
 #: 2: the LAN's inputs are the parameters except t, log(rt - t) and the choice.
 #: 3: weights of one or more ensemble members (``member{m}_layer{i}_kernel``).
@@ -143,6 +143,11 @@ def load_network(name_or_path: str | Path, kind: str | None = None) -> Network:
         )
     if meta["kind"] not in KINDS or (kind is not None and meta["kind"] != kind):
         raise NetworkFileError(f"{path} holds a {meta['kind']!r} network, not {kind!r}.")
+    if meta["kind"] == "lan" and meta.get("inputs") != lan_input_names(spec):
+        raise NetworkFileError(
+            f"{path} takes the inputs {meta.get('inputs')}; this ssmlan's LAN for {spec.name!r} "
+            f"takes {lan_input_names(spec)}. Retrain it."
+        )
     n_layers = len(meta["hidden"]) + 1
     members = tuple(
         tuple(

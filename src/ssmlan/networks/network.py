@@ -50,21 +50,36 @@ def mass_rule(nodes: int, horizon: Any, xp: ModuleType = np, start: Any = None) 
     return u, np.log(w)[None, :] + xp.log((hi - lo) / 2.0) + u
 
 
+def lan_inputs(spec: ModelSpec, theta: Any, log_decision: Any, choice: Any, xp: ModuleType) -> Any:
+    """LAN inputs ``(rows, k, width)`` at ``k`` log decision times per row: the parameters
+    except the shift, the log decision time, the boundary's collapse clock where it declares
+    one (`ModelSpec.collapse_clock`), and the choice. ``theta`` is ``(rows, n_params)``,
+    ``log_decision`` ``(rows, k)``, ``choice`` ``(rows,)``."""
+    rows, k = theta.shape[0], log_decision.shape[1]
+    others = spec.without_shift(theta, xp)
+    log_decision = xp.broadcast_to(log_decision, (rows, k))
+    columns = [xp.broadcast_to(others[:, None, :], (rows, k, others.shape[1])), log_decision]
+    if spec.has_collapse_clock:
+        columns.append(spec.collapse_clock(theta, log_decision, xp))
+    columns.append(xp.broadcast_to(choice[:, None], (rows, k)))
+    return xp.concatenate([c if c.ndim == 3 else c[:, :, None] for c in columns], axis=2)
+
+
 def lan_features(spec: ModelSpec, theta: Any, rt: Any, choice: Any, xp: ModuleType = np) -> Any:
-    """LAN inputs per trial: the parameters except the shift, the log decision time
-    ``log(rt - smallest rt)`` and the choice (`ModelSpec.smallest_rt`).
+    """LAN inputs per trial (`lan_inputs`) at the log decision time ``log(rt - smallest rt)``
+    (`ModelSpec.smallest_rt`).
 
     ``theta`` is ``(n_trials, n_params)``; rows below the smallest rt get the clipped decision
     time (callers mask them).
     """
     log_decision = xp.log(xp.maximum(rt - spec.smallest_rt(theta, xp), MIN_DECISION_TIME))
-    others = spec.without_shift(theta, xp)
-    return xp.concatenate([others, log_decision[:, None], choice[:, None]], axis=1)
+    return lan_inputs(spec, theta, log_decision[:, None], choice, xp)[:, 0, :]
 
 
 def lan_input_names(spec: ModelSpec) -> list[str]:
-    """Names of a LAN's inputs, in order (see `lan_features`)."""
-    return [*spec.names_without_shift, f"log(rt - {spec.shift.name})", "choice"]
+    """Names of a LAN's inputs, in order (see `lan_inputs`)."""
+    clock = ["collapse clock"] if spec.has_collapse_clock else []
+    return [*spec.names_without_shift, f"log(rt - {spec.shift.name})", *clock, "choice"]
 
 
 def check_in_box(spec: ModelSpec, theta: np.ndarray) -> None:
@@ -155,18 +170,8 @@ class Network:
         else:  # an empty interval past the end: kept ordered here, masked below
             starts = xp.maximum(after, MIN_DECISION_TIME)
             u, log_weight = mass_rule(nodes, xp.maximum(ends, 1.001 * starts), xp, starts)
-        rows = theta.shape[0]
-        others = self.spec.without_shift(theta, xp)
-        width = self.spec.n_params + 1
-        features = xp.concatenate(
-            [
-                xp.broadcast_to(others[:, None, :], (rows, nodes, width - 2)),
-                xp.broadcast_to(u[:, :, None], (rows, nodes, 1)),
-                xp.broadcast_to(choice[:, None, None], (rows, nodes, 1)),
-            ],
-            axis=2,
-        )
-        flat = self.raw(xp.reshape(features, (-1, width)), xp)
+        features = lan_inputs(self.spec, theta, u, choice, xp)
+        flat = self.raw(xp.reshape(features, (-1, features.shape[2])), xp)
         log_terms = xp.reshape(xp.maximum(flat, LOG_DENSITY_FLOOR), (-1, nodes)) + log_weight
         peak = xp.max(log_terms, axis=1)
         log_mass = peak + xp.log(xp.sum(xp.exp(log_terms - peak[:, None]), axis=1))

@@ -65,12 +65,12 @@ def _lan_arrays(data: dict, spec: ModelSpec) -> tuple[np.ndarray, np.ndarray, np
 
 
 def _lan_scaling(spec: ModelSpec, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Parameters (less the shift) to [-1, 1], the log decision time standardised, the
-    choice (+-1) left as it is."""
+    """Parameters (less the shift) to [-1, 1], the log decision time (and the collapse clock)
+    standardised, the choice (+-1) left as it is."""
     offset, scale = (spec.without_shift(a) for a in _box_scaling(spec))
-    log_decision = x[:, len(offset)]
-    offset = np.append(offset, [log_decision.mean(), 0.0])
-    scale = np.append(scale, [log_decision.std(), 1.0])
+    times = x[:, len(offset) : -1]
+    offset = np.concatenate([offset, times.mean(axis=0), [0.0]])
+    scale = np.concatenate([scale, times.std(axis=0), [1.0]])
     return offset.astype(np.float32), scale.astype(np.float32)
 
 
