@@ -102,6 +102,22 @@ def parameter_rows(designs: list[Design], n_trials: int) -> tuple[np.ndarray, np
     return np.ravel(row_of_trial).astype(np.int64), first_trial.astype(np.int64)
 
 
+def rows_varying_in_one(
+    designs: list[Design], first_trial: np.ndarray, n_trials: int
+) -> tuple[str, np.ndarray] | None:
+    """The parameter whose design alone sets the rows apart most, and each row's group: rows of
+    one group share every other parameter's design row. ``None`` without designs. E.g. with
+    ``a ~ 1 + theta`` and ``v ~ 1 + (1|participant_id)``, ``a`` and one group per participant."""
+    best: tuple[str, np.ndarray] | None = None
+    for design in designs:
+        others = [d for d in designs if d is not design]
+        base_of_trial, _ = parameter_rows(others, n_trials)
+        group_of_row = base_of_trial[first_trial]
+        if best is None or group_of_row.max() < best[1].max():
+            best = (design.parameter, group_of_row)
+    return best
+
+
 def formula_columns(formula: str) -> tuple[set[str], set[str]]:
     """The data columns ``formula`` uses: ``(common columns, grouping columns)``; e.g.
     ``"1 + stim + (1 + stim|participant_id)"`` gives ``({"stim"}, {"participant_id"})``."""

@@ -22,9 +22,10 @@ import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 
+from ssmlan.likelihoods.interpolated_correction import DEFAULT_NODES, AlongParameter
 from ssmlan.models import Param, get_model
 from ssmlan.pymc.data import as_trials, deadline_values, shift_initval
-from ssmlan.pymc.design import Design, parameter_rows, parse
+from ssmlan.pymc.design import Design, parameter_rows, parse, rows_varying_in_one
 from ssmlan.pymc.ssm import SSM, lapse_probability
 
 
@@ -83,6 +84,17 @@ def _linear_predictor(design: Design, first_trial: np.ndarray, priors: Priors) -
     return eta
 
 
+def _along_parameter(designs: list, first_trial: np.ndarray, n_trials: int) -> AlongParameter | str:
+    """The rescaling of the LAN to the CPN: interpolated along a trial-wise parameter
+    (`AlongParameter`) where that needs fewer quadratures than one per row, else ``"auto"``."""
+    varying = rows_varying_in_one(designs, first_trial, n_trials)
+    if varying is None:
+        return "auto"
+    parameter, group_of_row = varying
+    anchors = 2 * (group_of_row.max() + 1) * DEFAULT_NODES
+    return AlongParameter(parameter, group_of_row) if anchors < len(first_trial) else "auto"
+
+
 def _box_prior(param: Param) -> pt.TensorVariable:
     return pm.Uniform(param.name, param.lower, param.upper)
 
@@ -120,6 +132,9 @@ def model(
         parse(name, value, data) for name, value in parameters.items() if isinstance(value, str)
     ]
     row_of_trial, first_trial = parameter_rows(designs, len(trials))
+    ssm_options = dict(ssm_options or {})
+    if likelihood == "network" and not {"normalizer", "normalize"} & set(ssm_options):
+        ssm_options["normalizer"] = _along_parameter(designs, first_trial, len(trials))
     by_name = {design.parameter: design for design in designs}
     with pm.Model(coords=_coords(designs)) as pymc_model:
         values = {}
@@ -141,7 +156,7 @@ def model(
             rows=row_of_trial,
             p_outlier=lapse_probability(p_outlier),
             deadline=deadline_values(deadline, len(trials), data),
-            **dict(ssm_options or {}),
+            **ssm_options,
             **values,
         )
     shift = spec.shift.name

@@ -16,6 +16,7 @@ import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
+from ssmlan.likelihoods.interpolated_correction import AlongParameter, ChebyshevCorrection
 from ssmlan.likelihoods.lapse import P_OUTLIER_PRIOR, Lapse
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import ModelSpec, get_model
@@ -66,10 +67,24 @@ AUTO_MIN_EVALUATIONS = 2048
 
 def _correction(spec, normalizer, lan: Network, cpn: Network, split: TrialSplit):
     """The source of the per-choice correction of the LAN rescaled to the CPN: ``None`` for the
-    LAN's own quadrature, else a normaliser network of this LAN and CPN (see `SSM`)."""
+    LAN's own quadrature, else a normaliser network of this LAN and CPN, or the quadrature
+    interpolated along one parameter (see `SSM`)."""
+    if isinstance(normalizer, AlongParameter):
+        if not len(split.rt_pairs.rows):
+            return None
+        return ChebyshevCorrection(
+            lan,
+            cpn,
+            spec.param_names.index(spec.param(normalizer.parameter).name),
+            split.rt_pairs,
+            normalizer.group_of_row,
+            spec.choices,
+            normalizer.nodes,
+        )
     if isinstance(normalizer, str) and normalizer not in NORMALIZERS:
         raise ValueError(
-            f"normalizer must be one of {NORMALIZERS} or a Network; got {normalizer!r}."
+            f"normalizer must be one of {NORMALIZERS}, a Network or an AlongParameter; got "
+            f"{normalizer!r}."
         )
     from ssmlan.networks.normalizer import Normalizer, check_normalizer
 
@@ -244,7 +259,7 @@ def SSM(
     cpn: Network | None = None,
     check_box: bool = True,
     normalize: bool = True,
-    normalizer: str | Network = "auto",
+    normalizer: str | Network | AlongParameter = "auto",
     share_rows: bool = True,
     rows: np.ndarray | None = None,
     p_outlier=None,
@@ -275,7 +290,10 @@ def SSM(
     quadrature would cost more LAN evaluations than the trials' densities (distinct (row,
     choice) pairs with an rt x ``mass_nodes`` > trials with an rt, e.g. a trial-wise
     regression) and more than `AUTO_MIN_EVALUATIONS`, and a normaliser of this LAN and CPN is
-    shipped; else the quadrature.
+    shipped; else the quadrature. An `AlongParameter` (with ``rows``): the quadrature at a few
+    Chebyshev points of one trial-wise parameter per group of rows that share the others,
+    interpolated (`ssmlan.likelihoods.interpolated_correction`); `ssmlan.pymc.regression.model`
+    picks it for a regression on a continuous covariate.
 
     Trials whose parameters are the same expression of the same inputs (found from two prior
     draws) share one parameter row, so e.g. a Go/NoGo CPN term is evaluated once per
@@ -311,6 +329,8 @@ def SSM(
     deadline = deadline_values(deadline, n)
     if deadline is not None:
         check_deadlines(rt, deadline)
+    if isinstance(normalizer, AlongParameter) and rows is None:
+        raise ValueError("normalizer=AlongParameter(...) numbers parameter rows: give rows too.")
     if rows is not None:
         row_of_trial, first_trial = _known_rows(rows, n)
         params = {name: _per_trial(value, row_of_trial) for name, value in params.items()}
