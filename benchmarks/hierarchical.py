@@ -9,11 +9,12 @@
    participant's v, a and t. Peak memory: the network fit's resident set size.
 2. The trial-wise regression ``a ~ 1 + theta`` on the high-conflict trials: its cost per trial
    against the shared-parameter model's (median of timed log-density + gradient evaluations)
-   with each per-choice rescaling of the LAN (its quadrature, the default; the normaliser
-   network; none), and the agreement with the analytic fit of the two fast ones, next to the
-   shared model's (the LAN's own agreement on these trials).
+   with each per-choice rescaling of the LAN (interpolated along a, the default; its
+   quadrature; the normaliser network; none), and the agreement with the analytic fit of the
+   three fast ones, next to the shared model's (the LAN's own agreement on these trials).
 
 Usage: python benchmarks/hierarchical.py [--hssm-python PATH] [--draws N] [--tune N]
+       [--part all|hierarchical|trialwise]
 """
 
 from __future__ import annotations
@@ -128,11 +129,24 @@ def main() -> None:
     parser.add_argument(
         "--compact", default="", help="a compact LAN (file) to fit with too (`ssmlan distill`)"
     )
+    parser.add_argument(
+        "--part", choices=("all", "hierarchical", "trialwise"), default="all", help="what to run"
+    )
     args = parser.parse_args()
     data = cavanagh_theta()
+    results: dict = {}
+    if args.part in ("all", "hierarchical"):
+        results.update(hierarchical(data, args))
+    if args.part in ("all", "trialwise"):
+        results["trialwise"] = trialwise(data[data["conf"] == "HC"].reset_index(drop=True), args)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2, default=float))
+
+
+def hierarchical(data, args) -> dict:
+    """Part 1 (module docstring): the fits' speed, memory and agreement."""
     n_groups = data[GROUP].nunique()
     results: dict = {}
-
     fits = {"network": fit(data, "network", HIERARCHICAL, args.draws, args.tune, args.seed)}
     # The network fit runs first, so the process's peak so far is that fit's (imports included).
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
@@ -197,12 +211,17 @@ def main() -> None:
             "group_level_diff_sd": group,
             "participant_diff_sd": {k: v.tolist() for k, v in per_participant.items()},
         }
+    return results
 
-    high = data[data["conf"] == "HC"].reset_index(drop=True)
-    # The per-choice rescaling of trial-wise rows: the LAN's quadrature (the default, 64 LAN
-    # evaluations per trial), the shipped normaliser network, or none (the LAN alone).
+
+def trialwise(high, args) -> dict:
+    """Part 2 (module docstring): ``a ~ 1 + theta`` on the high-conflict trials ``high``."""
+    # The per-choice rescaling of trial-wise rows: interpolated along a (the default), the
+    # LAN's quadrature (64 LAN evaluations per trial), the shipped normaliser network, or none
+    # (the LAN alone).
     variants = {
         "shared": ({}, {}),
+        "interpolated": (TRIALWISE, {}),
         "quadrature": (TRIALWISE, {"normalizer": "quadrature"}),
         "normaliser": (TRIALWISE, {"normalizer": "network"}),
         "LAN alone": (TRIALWISE, {"normalize": False}),
@@ -216,9 +235,10 @@ def main() -> None:
     for name, seconds in per_trial.items():
         print(f"  {name:<12}{seconds * 1e6:>9.2f} us  {seconds / per_trial['shared']:>6.2f}x")
     # Fits: the quadrature's would take hours (its cost above), so the network fits are the
-    # shared model (the LAN's own agreement) and the two fast rescalings.
+    # shared model (the LAN's own agreement) and the three fast rescalings.
     regression = {
         "analytic": fit(high, "analytic", TRIALWISE, args.draws, args.tune, args.seed),
+        "interpolated": fit(high, "network", TRIALWISE, args.draws, args.tune, args.seed),
         "normaliser": fit(
             high, "network", TRIALWISE, args.draws, args.tune, args.seed, normalizer="network"
         ),
@@ -231,7 +251,7 @@ def main() -> None:
         name: group_level_agreement(
             regression[name]["idata"], regression["analytic"]["idata"], names
         )
-        for name in ("normaliser", "LAN alone")
+        for name in ("interpolated", "normaliser", "LAN alone")
     }
     shared = {lik: fit(high, lik, {}, args.draws, args.tune, args.seed) for lik in FITS}
     agreement["shared, quadrature"] = group_level_agreement(
@@ -249,13 +269,11 @@ def main() -> None:
             f"{result['divergences']}, max rhat {result['max_rhat']:.3f}, "
             f"{result['wall_s']:.0f} s"
         )
-    results["trialwise"] = {
+    return {
         "per_trial_seconds": per_trial,
         "diff_sd": agreement,
         "fits": {k: {m: v for m, v in r.items() if m != "idata"} for k, r in regression.items()},
     }
-    if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=2, default=float))
 
 
 if __name__ == "__main__":
