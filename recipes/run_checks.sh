@@ -30,4 +30,7 @@ MORE=(--draws 500 --tune 500)
 run posterior ddm_sdv "$N_MORE" posterior_ddm_sdv "${MORE[@]}"
 run gonogo angle "${N_GONOGO:-10}" gonogo_angle "${MORE[@]}"
 run recovery ddm_sdv "$N_MORE" recovery_ddm_sdv "${MORE[@]}"
+run recovery full_ddm "$N_MORE" recovery_full_ddm "${MORE[@]}"
+run recovery weibull "$N_MORE" recovery_weibull "${MORE[@]}"
+run gonogo weibull "${N_GONOGO:-10}" gonogo_weibull "${MORE[@]}"
 python recipes/check_tables.py docs/checks > docs/checks/tables.md
