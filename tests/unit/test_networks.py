@@ -44,10 +44,16 @@ def test_forward_matches_flax():
 
 
 def test_lan_logp_is_floored_and_minus_inf_below_t(lan):
+    from ssmlan.likelihoods.fast_edge import ddm_fast_edge_logp
+
     logp = lan.logp([1.0, 1.5, 0.5, 0.5], [0.2, 0.5, 0.9, 30.0], [1, 1, 1, -1])
     assert logp[0] == -np.inf and logp[1] == -np.inf
     assert np.all(np.isfinite(logp[2:]))
-    assert np.all(logp[2:] >= np.log(1e-7) - 1e-6)
+    assert logp[2] >= np.log(1e-7) - 1e-6
+    # 29.5 s against the drift: the fast-edge bound (above the exact density) is far below
+    # the floor there, and the density follows it.
+    bound = ddm_fast_edge_logp(np.float32(29.5), -1.0, 1.0, 1.5, 0.5)
+    assert logp[3] == pytest.approx(bound, abs=1e-3) and bound < np.log(1e-7) - 1
 
 
 def test_outside_the_box_is_refused(lan):

@@ -34,6 +34,25 @@ def inverse_gaussian_logp(
     return head - 0.5 * xp.log(spread) - excess * excess / (2.0 * tau * spread)
 
 
+def image_log_gap(tau: Any, choice: Any, a: Any, z: Any, xp: ModuleType = np, **_: Any) -> Any:
+    """``log(1 - r)``: how far below the bound (`ddm_fast_edge_logp`) the density of constant
+    boundaries at most lies, ``-inf`` where that is not known.
+
+    The two-boundary density is the bound less the first image of the start in the other
+    boundary, plus smaller terms of alternating sign (method of images; the drift's factor is
+    common to all, so this holds for any drift and any mixture of drifts). Its ratio to the
+    bound is ``r = (2W - d) / d * exp(-2 W (W - d) / tau)`` for boundary separation ``W = 2a``
+    and distance ``d`` to the chosen boundary; while ``r < 1/2`` the terms shrink, and the
+    density lies in ``[bound (1 - r), bound]``.
+    """
+    distance, _drift = _towards(choice, 0.0, a, z, xp)
+    width = 2.0 * a
+    log_r = xp.log(2.0 * width - distance) - xp.log(distance)
+    log_r = log_r - 2.0 * width * (width - distance) / tau
+    known = log_r < np.log(0.5)
+    return xp.where(known, xp.log1p(-xp.exp(xp.minimum(log_r, np.log(0.5)))), -np.inf)
+
+
 def _towards(choice: Any, v: Any, a: Any, z: Any, xp: ModuleType) -> tuple[Any, Any]:
     """Distance to the chosen boundary and the drift towards it."""
     upper = choice > 0

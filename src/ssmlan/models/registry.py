@@ -20,6 +20,7 @@ from ssmlan.likelihoods.fast_edge import (
     angle_fast_edge_logp,
     ddm_fast_edge_logp,
     ddm_sdv_fast_edge_logp,
+    image_log_gap,
 )
 from ssmlan.models.boundaries import ANGLE, CONSTANT, WEIBULL
 from ssmlan.models.spec import (
@@ -78,6 +79,7 @@ register(
         analytic_choice_logp=ddm_choice_logp,
         analytic_log_survival=ddm_log_survival,
         fast_edge_logp=ddm_fast_edge_logp,
+        fast_edge_log_gap=image_log_gap,
     )
 )
 register(
@@ -96,6 +98,7 @@ register(
         analytic_choice_logp=ddm_sdv_choice_logp,
         analytic_log_survival=ddm_sdv_log_survival,
         fast_edge_logp=ddm_sdv_fast_edge_logp,
+        fast_edge_log_gap=image_log_gap,
     )
 )
 register(

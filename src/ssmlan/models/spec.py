@@ -176,6 +176,9 @@ class ModelSpec:
     ``docs/simulators.md``. ``fast_edge_logp(tau, choice, **params, xp)``: a closed-form upper
     bound of the log density at decision time ``tau`` that is tight for short ``tau``
     (`ssmlan.likelihoods.fast_edge`); a LAN's density continues along it below its floor.
+    ``fast_edge_log_gap(tau, choice, **params, xp)``: ``log(lower / upper)`` of a bracket of the
+    density under that bound (``-inf`` where none is known); where the bound is low, a LAN's
+    density is clipped into the bracket (`ssmlan.networks.network.Network.logp_xp`).
     ``analytic_log_survival(deadline, **params, xp)``: log P(no response by ``deadline``), the
     likelihood of a censored trial.
     """
@@ -191,6 +194,7 @@ class ModelSpec:
     analytic_choice_logp: Callable | None = None
     analytic_log_survival: Callable | None = None
     fast_edge_logp: Callable | None = None
+    fast_edge_log_gap: Callable | None = None
     default_dt: float = 1e-2
 
     @property

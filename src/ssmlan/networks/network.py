@@ -35,6 +35,11 @@ KINDS = ("lan", "cpn", "normalizer")
 MASS_NODE_CHOICES = (64, 128, 256, 512)
 #: Largest accepted change of a mass (probability units) when the node count doubles.
 MASS_TOLERANCE = 1e-3
+#: Log density below which a LAN's density gives way to the fast-edge bracket
+#: (`Network.with_fast_edge`): 1e-3, below which the ddm LAN's mean error grows from 0.08 log
+#: units to 1.5-4 (`benchmarks/fast_edge_error.py`). And the logistic switch's width there.
+FAST_EDGE_LEVEL = float(np.log(1e-3))
+FAST_EDGE_WIDTH = 0.5
 
 
 def mass_rule(nodes: int, horizon: Any, xp: ModuleType = np, start: Any = None) -> tuple[Any, Any]:
@@ -134,21 +139,43 @@ class Network:
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
         """LAN log-likelihood per trial; ``theta`` is ``(n_trials, n_params)``.
 
-        Floored at ``LOG_DENSITY_FLOOR``; where the model declares a fast-edge bound
-        (`ModelSpec.fast_edge_logp`), the density continues below the floor along it:
-        ``max(lan, floor) + min(0, bound - floor)``, which leaves every density above the
-        floor as it is (the bound lies above the true density).
+        Floored at ``LOG_DENSITY_FLOOR``, then continued along the model's fast-edge bound
+        where it declares one (`with_fast_edge`).
         """
         spec = self.spec
         smallest = spec.smallest_rt(theta, xp)
         features = lan_features(spec, theta, rt, choice, xp)
         out = xp.maximum(self.raw(features, xp), LOG_DENSITY_FLOOR)
-        if spec.fast_edge_logp is not None:
-            tau = xp.maximum(rt - smallest, MIN_DECISION_TIME)
-            by_name = {name: theta[:, j] for j, name in enumerate(spec.param_names)}
-            bound = spec.fast_edge_logp(tau, choice, **by_name, xp=xp)
-            out = out + xp.minimum(bound - LOG_DENSITY_FLOOR, 0.0)
+        by_name = {name: theta[:, j] for j, name in enumerate(spec.param_names)}
+        tau = xp.maximum(rt - smallest, MIN_DECISION_TIME)
+        out = self.with_fast_edge(out, tau, choice, by_name, xp)
         return xp.where(rt > smallest, out, -np.inf)
+
+    def with_fast_edge(self, out: Any, tau: Any, choice: Any, by_name: dict, xp: ModuleType) -> Any:
+        """The floored LAN density ``out`` at decision times ``tau`` with the model's fast edge
+        (`ModelSpec.fast_edge_logp`, an upper bound of the density tight at short ``tau``):
+
+        * below the floor, the density continues along the bound,
+          ``max(lan, floor) + min(0, bound - floor)``;
+        * where the bound is below `FAST_EDGE_LEVEL` (a density the KDE labels estimate from a
+          handful of simulations, or from none), the density is clipped under the bound and,
+          where the model declares one (`ModelSpec.fast_edge_log_gap`), above the lower end of
+          the bracket: the LAN was up to 6 log units too low there (docs/networks.md). The
+          switch is smooth (a logistic weight of width `FAST_EDGE_WIDTH` in the log bound).
+
+        Densities well above the level are the LAN's own.
+        """
+        spec = self.spec
+        if spec.fast_edge_logp is None:
+            return out
+        bound = spec.fast_edge_logp(tau, choice, **by_name, xp=xp)
+        out = out + xp.minimum(bound - LOG_DENSITY_FLOOR, 0.0)
+        clipped = xp.minimum(out, bound)
+        if spec.fast_edge_log_gap is not None:
+            gap = spec.fast_edge_log_gap(tau, choice, **by_name, xp=xp)
+            clipped = xp.maximum(clipped, bound + gap)
+        weight = 1.0 / (1.0 + xp.exp((bound - FAST_EDGE_LEVEL) / FAST_EDGE_WIDTH))
+        return out + weight * (clipped - out)
 
     def log_mass_xp(
         self, theta: Any, choice: Any, xp: ModuleType, nodes: int = 0, after: Any = None
@@ -172,7 +199,10 @@ class Network:
             u, log_weight = mass_rule(nodes, xp.maximum(ends, 1.001 * starts), xp, starts)
         features = lan_inputs(self.spec, theta, u, choice, xp)
         flat = self.raw(xp.reshape(features, (-1, features.shape[2])), xp)
-        log_terms = xp.reshape(xp.maximum(flat, LOG_DENSITY_FLOOR), (-1, nodes)) + log_weight
+        density = xp.reshape(xp.maximum(flat, LOG_DENSITY_FLOOR), (-1, nodes))
+        by_name = {name: theta[:, j, None] for j, name in enumerate(self.spec.param_names)}
+        density = self.with_fast_edge(density, xp.exp(u), choice[:, None], by_name, xp)
+        log_terms = density + log_weight
         peak = xp.max(log_terms, axis=1)
         log_mass = peak + xp.log(xp.sum(xp.exp(log_terms - peak[:, None]), axis=1))
         return log_mass if after is None else xp.where(after < ends, log_mass, -np.inf)
