@@ -174,7 +174,7 @@ class Network:
         if spec.fast_edge_log_gap is not None:
             gap = spec.fast_edge_log_gap(tau, choice, **by_name, xp=xp)
             clipped = xp.maximum(clipped, bound + gap)
-        weight = 1.0 / (1.0 + xp.exp((bound - FAST_EDGE_LEVEL) / FAST_EDGE_WIDTH))
+        weight = 0.5 - 0.5 * xp.tanh((bound - FAST_EDGE_LEVEL) / (2.0 * FAST_EDGE_WIDTH))
         return out + weight * (clipped - out)
 
     def log_mass_xp(
