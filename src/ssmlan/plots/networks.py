@@ -37,13 +37,16 @@ def plot_lan_overlays(net: Network, n_sims: int = 50_000, seed: int = 0) -> Figu
 
 
 def plot_cpn_curves(net: Network) -> Figure:
-    """CPN P(choice = +1) against v for several z (closed form dashed where it exists)."""
+    """CPN P(choice = +1) against v for five z across the box (closed form dashed where it
+    exists)."""
     spec = net.spec
     v_index = spec.param_names.index("v")
     v_grid = np.linspace(spec.params[v_index].lower, spec.params[v_index].upper, 200)
+    z_param = spec.param("z")
+    starts = z_param.lower + z_param.width * np.array([0.125, 0.3125, 0.5, 0.6875, 0.875])
     fig = Figure(figsize=(5.5, 3.8))
     ax = fig.subplots()
-    for i, z in enumerate((0.2, 0.35, 0.5, 0.65, 0.8)):
+    for i, z in enumerate(starts):
         theta = np.tile(spec.defaults, (len(v_grid), 1))
         theta[:, v_index] = v_grid
         theta[:, spec.param_names.index("z")] = z
