@@ -21,7 +21,7 @@ import numpy as np
 
 from ssmlan.likelihoods.trial_logp import RowPairs
 
-#: Chebyshev points per group and choice. The ddm's rescaling is then within 7e-5 of the
+#: Chebyshev points per group and choice. The ddm's rescaling is then within 2.4e-4 of the
 #: quadrature where ``a`` spreads over 0.5 within a group, and within 0.02 over its whole box
 #: (tests/unit/test_interpolated_correction.py).
 DEFAULT_NODES = 8
