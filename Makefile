@@ -68,7 +68,7 @@ bench: $(BENCH_VENV)/.installed $(VENV)/.installed
 	$(PY) benchmarks/inference.py
 	$(BENCH_VENV)/bin/python benchmarks/simulator_accuracy.py
 
-## networks: rebuild the shipped networks from scratch (about 40 minutes on 2 cores)
+## networks: rebuild the shipped networks from scratch (10-30 minutes per model on 2 cores; MODELS="..." for some)
 networks: $(VENV)/.installed
 	PATH="$(abspath $(VENV))/bin:$$PATH" bash recipes/build_networks.sh
 

@@ -84,3 +84,23 @@ def test_interpolation_needs_known_rows():
             t=0.2,
             normalizer=AlongParameter("a", np.zeros(1, dtype=int)),
         )
+
+
+@pytest.mark.parametrize(
+    "group_of_row, nodes, message",
+    [
+        (np.array([0.0, 1.0]), 8, "number each parameter row"),
+        (np.array([0, -1]), 8, "number each parameter row"),
+        (np.array([0]), 8, "group_of_row has 1 entries; the trials have 2 parameter rows"),
+        (np.array([0, 1]), 1, "nodes must be at least 2"),
+    ],
+)
+def test_bad_groups_or_nodes_are_refused(group_of_row, nodes, message):
+    pairs = RowPairs.of(np.array([0, 1]), np.array([1.0, -1.0]))
+    with pytest.raises(ValueError, match=message):
+        ChebyshevCorrection(None, None, 1, pairs, group_of_row, (-1, 1), nodes)
+
+
+def test_the_quadrature_count_is_one_per_group_node_and_choice():
+    along = AlongParameter("a", np.array([0, 0, 1, 2, 2]), nodes=5)
+    assert along.quadratures() == 3 * 5 * 2

@@ -37,6 +37,15 @@ class AlongParameter:
     group_of_row: np.ndarray
     nodes: int = DEFAULT_NODES
 
+    def quadratures(self, n_choices: int = 2) -> int:
+        """LAN quadratures per evaluation: groups x nodes x choices."""
+        return quadratures(len(np.unique(self.group_of_row)), self.nodes, n_choices)
+
+
+def quadratures(n_groups: int, nodes: int, n_choices: int) -> int:
+    """LAN quadratures of one interpolated rescaling: one per group, node and choice."""
+    return n_groups * nodes * n_choices
+
 
 def _chebyshev_matrix(nodes: int) -> np.ndarray:
     """``M`` with ``coefficients = M @ values``, the values at the first-kind Chebyshev points
@@ -88,7 +97,7 @@ class ChebyshevCorrection:
     @property
     def anchors(self) -> int:
         """Quadratures per evaluation (groups x nodes x choices)."""
-        return self.n_groups * self.nodes * len(self.choices)
+        return quadratures(self.n_groups, self.nodes, len(self.choices))
 
     def correction_xp(self, theta: Any, choice: Any, xp: ModuleType) -> Any:
         """``log P(c) - log mass(c)`` per pair: ``theta`` ``(pairs, n_params)`` holds the rows of

@@ -22,7 +22,7 @@ import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 
-from ssmlan.likelihoods.interpolated_correction import DEFAULT_NODES, AlongParameter
+from ssmlan.likelihoods.interpolated_correction import AlongParameter
 from ssmlan.models import Param, get_model
 from ssmlan.pymc.data import as_trials, deadline_values, shift_initval
 from ssmlan.pymc.design import Design, parameter_rows, parse, rows_varying_in_one
@@ -90,9 +90,8 @@ def _along_parameter(designs: list, first_trial: np.ndarray, n_trials: int) -> A
     varying = rows_varying_in_one(designs, first_trial, n_trials)
     if varying is None:
         return "auto"
-    parameter, group_of_row = varying
-    anchors = 2 * (group_of_row.max() + 1) * DEFAULT_NODES
-    return AlongParameter(parameter, group_of_row) if anchors < len(first_trial) else "auto"
+    along = AlongParameter(*varying)
+    return along if along.quadratures() < len(first_trial) else "auto"
 
 
 def _box_prior(param: Param) -> pt.TensorVariable:
