@@ -35,3 +35,14 @@ def test_every_sampler_runs_on_this_stack(sampler):
     assert posterior["mu"].shape == (2, 50) and posterior["sigma"].shape == (2, 50)
     assert 0.3 < float(posterior["mu"].mean()) < 1.7  # data mean 1, sd of the mean ~0.11
     assert stack.group(idata, "log_likelihood")["obs"].shape == (2, 50, 30)
+
+
+@pytest.mark.parametrize("progressbar, shown", [(None, False), (True, True), (False, False)])
+def test_progress_is_shown_when_asked_and_by_default_only_on_a_terminal(
+    progressbar, shown, capfd
+):
+    """Under pytest stderr is no terminal: no bar by default; ``True`` shows one."""
+    with pm.Model() as model:
+        pm.Normal("mu", 0.0, 1.0)
+    sample(model, "blackjax", draws=10, tune=10, chains=1, seed=1, progressbar=progressbar)
+    assert ("blackjax chains" in capfd.readouterr().err) is shown

@@ -51,7 +51,14 @@ def sample_draws(
 ) -> dict[str, np.ndarray]:
     """Draws of the variables ``names`` (chains pooled) from numpyro, 2 chains."""
     idata = sample(
-        pymc_model, "numpyro", draws=draws, tune=tune, chains=2, seed=seed, log_likelihood=False
+        pymc_model,
+        "numpyro",
+        draws=draws,
+        tune=tune,
+        chains=2,
+        seed=seed,
+        log_likelihood=False,
+        progressbar=False,  # a check runs many fits
     )
     return {name: idata.posterior[name].values.ravel() for name in names}
 

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 import pymc as pm
 from pymc.sampling.jax import get_jaxified_graph
+from tqdm.auto import tqdm
 
 from ssmlan.pymc.stack import InferenceData, compile_mode, from_posterior
 
@@ -26,8 +27,10 @@ def sample_blackjax(
     seed: int = 0,
     target_accept: float = 0.8,
     initvals: dict | None = None,
+    progressbar: bool = False,
 ) -> InferenceData:
-    """Posterior draws of ``model``'s free variables (constrained) from BlackJax NUTS."""
+    """Posterior draws of ``model``'s free variables (constrained) from BlackJax NUTS;
+    ``progressbar``: one step per chain (each chain's warm-up and draws run compiled)."""
     logp_graph = get_jaxified_graph(inputs=model.value_vars, outputs=[model.logp()])
 
     def logdensity(position):
@@ -51,7 +54,7 @@ def sample_blackjax(
 
     key = jax.random.key(seed)
     chains_draws = []
-    for chain in range(chains):
+    for chain in tqdm(range(chains), desc="blackjax chains", disable=not progressbar):
         key, warm_key, run_key = jax.random.split(jax.random.fold_in(key, chain), 3)
         warmup = blackjax.window_adaptation(
             blackjax.nuts, logdensity, target_acceptance_rate=target_accept

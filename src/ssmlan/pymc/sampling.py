@@ -9,6 +9,7 @@ after sampling: in memory (`add_log_likelihood`), or straight into a saved poste
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,18 +48,27 @@ def sample(
     chains: int = 2,
     seed: int = 0,
     log_likelihood: bool = True,
+    progressbar: bool | None = None,
 ) -> InferenceData:
     """NUTS with ``sampler``; the pointwise log-likelihood is stored for LOO unless
     ``log_likelihood=False`` (computed after sampling in bounded chunks, `add_log_likelihood`).
+    ``progressbar``: show the sampler's progress (default: where stderr is a terminal).
     PyMC's own sampler runs under forkserver (fork deadlocks with JAX threads). ``t`` starts
     below the fastest rt (see `ssmlan.pymc.ssm`)."""
     check_options(sampler, draws, tune, chains)
+    shown_progress = sys.stderr.isatty() if progressbar is None else progressbar
     initvals = getattr(model, "_ssmlan_initvals", None)
     if sampler == "blackjax":
         from ssmlan.pymc.blackjax_sampler import sample_blackjax
 
         idata = sample_blackjax(
-            model, draws=draws, tune=tune, chains=chains, seed=seed, initvals=initvals
+            model,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=seed,
+            initvals=initvals,
+            progressbar=shown_progress,
         )
     elif sampler == "nutpie":  # driven directly: pm.sample does not pass initvals to nutpie
         import nutpie
@@ -67,7 +77,12 @@ def sample(
             model, backend="jax", gradient_backend="jax", initial_points=initvals
         )
         idata = nutpie.sample(
-            compiled, draws=draws, tune=tune, chains=chains, seed=seed, progress_bar=False
+            compiled,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=seed,
+            progress_bar=shown_progress,
         )
     else:
         kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
@@ -82,7 +97,7 @@ def sample(
             chains=chains,
             nuts_sampler=sampler,
             random_seed=seed,
-            progressbar=False,
+            progressbar=shown_progress,
             model=model,
             initvals=initvals,
             **kwargs,  # no log-likelihood (both stacks' default): all draws at once, see above
