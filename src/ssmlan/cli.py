@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ssmlan.networks.shipped import shipped_models
+
 #: The --scheduler option's help: the trust boundary of a Dask cluster.
 SCHEDULER_HELP = (
     "Dask scheduler address (cluster run). Results come back pickled, and unpickling runs "
@@ -449,7 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the Go/NoGo walkthrough on the shipped networks")
     demo.add_argument("--out", default="demo_output")
     demo.add_argument(
-        "--model", default="ddm", help="a Go/NoGo model with shipped networks (ddm, angle)"
+        "--model",
+        default="ddm",
+        help=f"a Go/NoGo model with shipped networks ({', '.join(shipped_models('lan', 'cpn'))})",
     )
     demo.add_argument("--n-trials", type=int, default=1000)
     demo.add_argument("--seed", type=int, default=0)

@@ -263,3 +263,12 @@ def test_a_weibull_lan_sees_the_collapse_clock_in_density_and_mass(tmp_path):
     _rewrite(path, set_meta("inputs", without_clock))
     with pytest.raises(NetworkFileError, match="Retrain it"):
         load_network(path)
+
+
+def test_the_shipped_models_are_those_with_both_networks():
+    from ssmlan.networks.shipped import shipped_models, shipped_networks
+
+    pairs = shipped_models("lan", "cpn")
+    assert {"ddm", "angle"} <= set(pairs)
+    assert all(f"{m}_lan" in shipped_networks() and f"{m}_cpn" in shipped_networks() for m in pairs)
+    assert set(shipped_models("normalizer")) <= set(pairs)

@@ -10,18 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from ssmlan.models import get_model
 from ssmlan.networks.network import KINDS, Network, lan_input_names
+from ssmlan.networks.shipped import PRETRAINED, SUFFIX, shipped_networks
 
 #: 2: the LAN's inputs are the parameters except t, log(rt - t) and the choice.
 #: 3: weights of one or more ensemble members (``member{m}_layer{i}_kernel``).
 FORMAT_VERSION = 3
-SUFFIX = ".npz"
 
 
 class NetworkFileError(ValueError):
@@ -98,14 +97,10 @@ def _resolve(name_or_path: str | Path) -> Path:
         raise FileNotFoundError(f"No network file {path}.")
     if path.suffix == SUFFIX or path.exists() or path.with_suffix(SUFFIX).exists():
         return path if path.suffix == SUFFIX else path.with_suffix(SUFFIX)
-    shipped = resources.files("ssmlan.networks") / "pretrained" / f"{name_or_path}{SUFFIX}"
+    shipped = PRETRAINED / f"{name_or_path}{SUFFIX}"
     if shipped.is_file():
         return Path(str(shipped))
-    available = sorted(
-        p.name.removesuffix(SUFFIX)
-        for p in (resources.files("ssmlan.networks") / "pretrained").iterdir()
-        if p.name.endswith(SUFFIX)
-    )
+    available = shipped_networks()
     raise FileNotFoundError(
         f"No network file {path} and no shipped network {str(name_or_path)!r}; shipped: "
         f"{', '.join(available) or 'none'}."

@@ -1,0 +1,22 @@
+"""The networks shipped with the package (``src/ssmlan/networks/pretrained/``), listed without
+importing JAX (the CLI's help reads them)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+SUFFIX = ".npz"
+PRETRAINED = resources.files("ssmlan.networks") / "pretrained"
+
+
+def shipped_networks() -> list[str]:
+    """Names of the shipped network files (``"ddm_lan"``, ...), sorted."""
+    files = (p.name for p in PRETRAINED.iterdir())
+    return sorted(name.removesuffix(SUFFIX) for name in files if name.endswith(SUFFIX))
+
+
+def shipped_models(*kinds: str) -> list[str]:
+    """Models that ship a network of each of ``kinds`` (e.g. ``"lan", "cpn"``), sorted."""
+    names = set(shipped_networks())
+    models = {name.rsplit("_", 1)[0] for name in names}
+    return sorted(m for m in models if all(f"{m}_{kind}" in names for kind in kinds))
