@@ -43,14 +43,18 @@ def image_log_gap(tau: Any, choice: Any, a: Any, z: Any, xp: ModuleType = np, **
     common to all, so this holds for any drift and any mixture of drifts). Its ratio to the
     bound is ``r = (2W - d) / d * exp(-2 W (W - d) / tau)`` for boundary separation ``W = 2a``
     and distance ``d`` to the chosen boundary; while ``r < 1/2`` the terms shrink, and the
-    density lies in ``[bound (1 - r), bound]``.
+    density lies in ``[bound (1 - r), bound]``. The gap returned is the looser ``log(1 - 2r)``,
+    which falls continuously to ``-inf`` as ``r`` reaches 1/2, where the bracket ends: with
+    ``log(1 - r)`` the clipped density jumped there, by up to 6 log units in the slow tail of
+    an unlikely choice (deep in the fast edge, where the bracket matters, ``r`` is ~0).
     """
     distance, _drift = _towards(choice, 0.0, a, z, xp)
     width = 2.0 * a
     log_r = xp.log(2.0 * width - distance) - xp.log(distance)
     log_r = log_r - 2.0 * width * (width - distance) / tau
     known = log_r < np.log(0.5)
-    return xp.where(known, xp.log1p(-xp.exp(xp.minimum(log_r, np.log(0.5)))), -np.inf)
+    twice = xp.exp(xp.minimum(log_r, np.log(0.5)) + np.log(2.0))
+    return xp.where(known, xp.log1p(-xp.minimum(twice, 1.0 - 1e-7)), -np.inf)
 
 
 def _towards(choice: Any, v: Any, a: Any, z: Any, xp: ModuleType) -> tuple[Any, Any]:
