@@ -112,3 +112,23 @@ def test_the_image_bracket_holds_the_exact_density(model):
     assert known.mean() > 0.5
     assert np.all(exact[known] <= bound[known] + 1e-9)
     assert np.all(exact[known] >= (bound + gap)[known] - 1e-9)
+
+
+def test_the_bracketed_lan_is_continuous_where_the_image_bracket_ends():
+    """At the decision time where the first image's share r reaches 1/2 (the bracket's end),
+    the density moves by less than 0.2 log units across +-0.1% of it (it jumped by up to 6)."""
+    lan = load_network("ddm", "lan")
+    rng = np.random.default_rng(0)
+    theta = SPEC.sample_in_box(20_000, rng).astype(np.float32)
+    theta[:, SPEC.shift_index] = 0.0
+    _, a, z, _ = theta.T
+    choice = np.where(rng.random(len(theta)) < 0.5, -1.0, 1.0).astype(np.float32)
+    distance, width = np.where(choice > 0, 2 * a * (1 - z), 2 * a * z), 2 * a
+    # r = (2W - d) / d exp(-2 W (W - d) / tau) = 1/2 (`image_log_gap`)
+    tau = 2 * width * (width - distance) / (np.log((2 * width - distance) / distance) + np.log(2))
+    keep = (tau > 1e-3) & (tau < 15.0)
+    before, after = (
+        lan.logp_xp(theta[keep], (tau[keep] * f).astype(np.float32), choice[keep], np)
+        for f in (0.999, 1.001)
+    )
+    assert np.max(np.abs(after - before)) < 0.2
