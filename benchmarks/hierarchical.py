@@ -14,7 +14,7 @@
    three fast ones, next to the shared model's (the LAN's own agreement on these trials).
 
 Usage: python benchmarks/hierarchical.py [--hssm-python PATH] [--draws N] [--tune N]
-       [--part all|hierarchical|trialwise]
+       [--part all|hierarchical|trialwise] [--compact LAN_FILE [--no-shipped]]
 """
 
 from __future__ import annotations
@@ -132,6 +132,9 @@ def main() -> None:
     parser.add_argument(
         "--part", choices=("all", "hierarchical", "trialwise"), default="all", help="what to run"
     )
+    parser.add_argument(
+        "--no-shipped", action="store_true", help="hierarchical: skip the shipped LAN's fit"
+    )
     args = parser.parse_args()
     data = cavanagh_theta()
     results: dict = {}
@@ -147,22 +150,19 @@ def hierarchical(data, args) -> dict:
     """Part 1 (module docstring): the fits' speed, memory and agreement."""
     n_groups = data[GROUP].nunique()
     results: dict = {}
-    fits = {"network": fit(data, "network", HIERARCHICAL, args.draws, args.tune, args.seed)}
-    # The network fit runs first, so the process's peak so far is that fit's (imports included).
-    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(f"peak resident memory of the network fit: {peak_gb:.2f} GB (target < 4)")
-    results["network_fit_peak_gb"] = peak_gb
-    fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args.draws, args.tune, args.seed)
+    if args.no_shipped and not args.compact:
+        raise SystemExit("--no-shipped needs --compact (a LAN to fit with)")
+    lans = {} if args.no_shipped else {"network": {}}
     if args.compact:
-        fits["compact"] = fit(
-            data,
-            "network",
-            HIERARCHICAL,
-            args.draws,
-            args.tune,
-            args.seed,
-            lan=load_network(args.compact),
-        )
+        lans["compact"] = {"lan": load_network(args.compact)}
+    fits = {}
+    for name, options in lans.items():
+        fits[name] = fit(data, "network", HIERARCHICAL, args.draws, args.tune, args.seed, **options)
+        if len(fits) == 1:  # the first fit: the process's peak so far is its (imports included)
+            peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+            print(f"peak resident memory of the {name} fit: {peak_gb:.2f} GB (target < 4)")
+            results[f"{name}_fit_peak_gb"] = peak_gb
+    fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args.draws, args.tune, args.seed)
     if args.hssm_python:
         fits["hssm"] = hssm_fit(args.hssm_python, data, args.draws, args.tune, args.seed)
     print(f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie")
