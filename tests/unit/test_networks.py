@@ -101,6 +101,26 @@ def test_ensemble_averages_members_and_its_first_member_is_the_single_network(
     assert loaded.meta["members"] == 2
 
 
+def test_an_ensemble_grows_by_training_only_its_new_members(dataset, tmp_path, monkeypatch):
+    two = train(dataset, "lan", tmp_path, dataclasses.replace(TINY, members=2), progress=False)
+    epochs_trained = []
+    real_save = training_module._save_checkpoint
+
+    def counting_save(path, checkpoint):  # called once per epoch trained
+        epochs_trained.append(path.name)
+        real_save(path, checkpoint)
+
+    monkeypatch.setattr(training_module, "_save_checkpoint", counting_save)
+    three = train(dataset, "lan", tmp_path, dataclasses.replace(TINY, members=3), progress=False)
+    assert epochs_trained == ["checkpoint-member2.npz"] * TINY.epochs
+    assert len(three.members) == 3
+    for old, new in zip(two.members, three.members[:2], strict=True):
+        for (k1, b1), (k2, b2) in zip(old, new, strict=True):
+            np.testing.assert_array_equal(k1, k2)
+            np.testing.assert_array_equal(b1, b2)
+    assert not np.allclose(three.members[2][0][0], three.members[0][0][0])
+
+
 def test_checkpoint_of_another_config_is_refused(dataset, tmp_path):
     train(dataset, "lan", tmp_path, TINY, progress=False)
     with pytest.raises(ValueError, match="another data set or config"):

@@ -91,7 +91,8 @@ def train(
 
     ``config.members`` > 1 trains an ensemble, one member after another, on the same
     training/validation split. Rerunning with the same arguments after an interruption resumes
-    from the checkpoints in ``out``.
+    from the checkpoints in ``out``; so does a rerun with more members, which trains only the new
+    ones (a member's checkpoint does not depend on the ensemble's size).
     """
     objective = get_objective(kind)
     out = Path(out)
@@ -112,7 +113,7 @@ def train(
     fingerprint = {
         "data": manifest["fingerprint"],
         "kind": kind,
-        "config": asdict(config),
+        "config": {k: v for k, v in asdict(config).items() if k != "members"},
         "network_format": FORMAT_VERSION,  # a new input layout must not resume old weights
     }
     trainer = make_trainer(objective.loss, config, split)
