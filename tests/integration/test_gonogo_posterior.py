@@ -8,7 +8,7 @@ from ssmlan.pymc.sampling import sample
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("model", ["ddm", "angle"])
+@pytest.mark.parametrize("model", ["ddm", "angle", "weibull"])
 def test_demo_posterior_covers_the_truth(model):
     truth = demo_values(model)
     data = simulate_gonogo(1000, model=model, seed=0, **truth)
