@@ -38,9 +38,7 @@ def test_every_sampler_runs_on_this_stack(sampler):
 
 
 @pytest.mark.parametrize("progressbar, shown", [(None, False), (True, True), (False, False)])
-def test_progress_is_shown_when_asked_and_by_default_only_on_a_terminal(
-    progressbar, shown, capfd
-):
+def test_progress_is_shown_when_asked_and_by_default_only_on_a_terminal(progressbar, shown, capfd):
     """Under pytest stderr is no terminal: no bar by default; ``True`` shows one."""
     with pm.Model() as model:
         pm.Normal("mu", 0.0, 1.0)
