@@ -58,17 +58,12 @@ def sample(
     check_options(sampler, draws, tune, chains)
     shown_progress = sys.stderr.isatty() if progressbar is None else progressbar
     initvals = getattr(model, "_ssmlan_initvals", None)
+    counts = {"draws": draws, "tune": tune, "chains": chains}
     if sampler == "blackjax":
         from ssmlan.pymc.blackjax_sampler import sample_blackjax
 
         idata = sample_blackjax(
-            model,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            seed=seed,
-            initvals=initvals,
-            progressbar=shown_progress,
+            model, **counts, seed=seed, initvals=initvals, progressbar=shown_progress
         )
     elif sampler == "nutpie":  # driven directly: pm.sample does not pass initvals to nutpie
         import nutpie
@@ -76,14 +71,7 @@ def sample(
         compiled = nutpie.compile_pymc_model(
             model, backend="jax", gradient_backend="jax", initial_points=initvals
         )
-        idata = nutpie.sample(
-            compiled,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            seed=seed,
-            progress_bar=shown_progress,
-        )
+        idata = nutpie.sample(compiled, **counts, seed=seed, progress_bar=shown_progress)
     else:
         kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
         if sampler == "numpyro":  # chains in parallel only with a device each (else a warning)
@@ -92,9 +80,7 @@ def sample(
             parallel = jax.local_device_count() >= chains
             kwargs |= stack.nuts_options(chain_method="parallel" if parallel else "sequential")
         idata = pm.sample(
-            draws=draws,
-            tune=tune,
-            chains=chains,
+            **counts,
             nuts_sampler=sampler,
             random_seed=seed,
             progressbar=shown_progress,
