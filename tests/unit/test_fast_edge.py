@@ -68,10 +68,10 @@ def test_lan_gives_way_to_the_fast_edge_only_where_the_bound_is_low(model):
     lan = load_network(model, "lan")
     spec = lan.spec
     rng = np.random.default_rng(1)
-    theta = spec.sample_in_box(400, rng).astype(np.float32)
+    theta = spec.sample_in_box(2000, rng).astype(np.float32)
     shift = spec.smallest_rt(theta)
-    tau = np.exp(rng.uniform(np.log(1e-3), np.log(3.0), 400)).astype(np.float32)
-    choice = np.where(rng.random(400) < 0.5, -1.0, 1.0).astype(np.float32)
+    tau = np.exp(rng.uniform(np.log(1e-3), np.log(3.0), 2000)).astype(np.float32)
+    choice = np.where(rng.random(2000) < 0.5, -1.0, 1.0).astype(np.float32)
     rt = shift + tau
     with_edge = lan.logp_xp(theta, rt, choice, np)
     by_name = {n: theta[:, j] for j, n in enumerate(spec.param_names)}
