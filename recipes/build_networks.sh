@@ -83,6 +83,17 @@ normalizer() {
         --seed 0 --epochs 300 --out "$WORK/${model}_normalizer.npz"
 }
 
+# Compact LANs: one 3 x 32 MLP distilled from the ensemble (ssmlan.networks.distill; 20,000 sets,
+# 200 epochs, about 8 minutes), as fast per gradient as the analytic ddm density: the LAN of the
+# hierarchical benchmark's speed target (docs/hierarchical.md). Opt-in: lan="ddm_compact_lan".
+COMPACT="ddm"
+compact() {
+    local model=$1
+    [[ " $COMPACT " == *" $model "* ]] || return 0
+    ssmlan distill --lan "$WORK/${model}_lan" --out "$WORK/${model}_compact_lan" --n-sets 20000 \
+        --epochs 200 --seed 0
+}
+
 # Validation reports (the gates of docs/networks.md), then the files are copied in. A network
 # that misses a gate is still copied, with "passed": false in its report:
 # tests/statistical/test_shipped_networks.py fails on it.
@@ -97,6 +108,14 @@ ship() {
             "src/ssmlan/networks/pretrained/${model}_${kind}.validation.json"
         cp "$WORK/${model}_${kind}/validation_${kind}.png" "docs/figures/${model}_${kind}.png"
     done
+    if [[ " $COMPACT " == *" $model "* ]]; then
+        ssmlan validate "$WORK/${model}_compact_lan" --cpn "$WORK/${model}_cpn" > /dev/null
+        cp "$WORK/${model}_compact_lan/network.npz" \
+            "src/ssmlan/networks/pretrained/${model}_compact_lan.npz"
+        cp "$WORK/${model}_compact_lan/validation_lan.json" \
+            "src/ssmlan/networks/pretrained/${model}_compact_lan.validation.json"
+        cp "$WORK/${model}_compact_lan/validation_lan.png" "docs/figures/${model}_compact_lan.png"
+    fi
     [[ " $NORMALIZED " == *" $model "* ]] || return 0
     cp "$WORK/${model}_normalizer.npz" "src/ssmlan/networks/pretrained/${model}_normalizer.npz"
     cp "$WORK/${model}_normalizer.validation.json" \
@@ -108,5 +127,6 @@ for model in $MODELS; do
     cpn_data "$model"
     train "$model"
     normalizer "$model"
+    compact "$model"
     ship "$model"
 done

@@ -264,6 +264,8 @@ def _fit(args: argparse.Namespace) -> None:
         conditions=args.conditions,
         p_outlier=_p_outlier(args.p_outlier),
         deadline=_deadline(args.deadline),
+        lan=args.lan,
+        cpn=args.cpn,
         **({} if args.predictive_draws is None else {"predictive_draws": args.predictive_draws}),
     )
     print(summary.to_string())
@@ -515,6 +517,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a response deadline: SECONDS for every trial, or a COLUMN of per-trial deadlines; "
         "trials with rt and choice empty had no response before it",
     )
+    for role in ("lan", "cpn"):
+        fit.add_argument(
+            f"--{role}",
+            default=None,
+            help=f"{role.upper()} file or shipped name (default: the shipped {role.upper()})",
+        )
     fit.set_defaults(run=_fit)
 
     compare = sub.add_parser("compare", help="PSIS-LOO comparison of fits of the same data")

@@ -85,6 +85,8 @@ def run_fit(
     conditions: Sequence[str] | None = None,
     p_outlier: float | str | None = None,
     deadline: float | str | None = None,
+    lan: str | None = None,
+    cpn: str | None = None,
 ) -> pd.DataFrame:
     """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``, then
     the posterior predictive check.
@@ -95,7 +97,8 @@ def run_fit(
     for the check (0: no check); ``conditions``: the columns its figures group trials by
     (default: `check_columns`); ``p_outlier``: lapses (a number, or ``"free"``: estimated,
     `ssmlan.pymc.ssm.lapse_probability`); ``deadline``: seconds or a column of per-trial
-    deadlines, for trials without a response before it (rt and choice empty).
+    deadlines, for trials without a response before it (rt and choice empty); ``lan``,
+    ``cpn``: network files or shipped names (default: the model's shipped networks).
     """
     check_options(sampler, draws, tune, chains)
     frame = read_trials(data)
@@ -105,6 +108,11 @@ def run_fit(
     if out.exists() and not os.access(out, os.W_OK | os.X_OK):
         raise ValueError(f"--out {out} is not writable; give a folder you can write to.")
     route = SAMPLER_ROUTES[sampler] if sampler in SAMPLER_ROUTES else "pytensor"
+    networks = {role: net for role, net in (("lan", lan), ("cpn", cpn)) if net is not None}
+    if networks and likelihood != "network":
+        raise ValueError(
+            f"--{' and --'.join(networks)}: networks are for --likelihood network only."
+        )
     if formulas or fixed:
         if depends:
             raise ValueError("Use either --depends or --formula/--fix, not both.")
@@ -116,11 +124,19 @@ def run_fit(
             route=route,
             p_outlier=p_outlier,
             deadline=deadline,
+            ssm_options=networks,
             **parameters,
         )
     else:
         pymc_model = box_model(
-            frame, model, depends, likelihood, route, p_outlier=p_outlier, deadline=deadline
+            frame,
+            model,
+            depends,
+            likelihood,
+            route,
+            p_outlier=p_outlier,
+            deadline=deadline,
+            **networks,
         )
     if (
         isinstance(predictive_draws, bool)
@@ -147,6 +163,7 @@ def run_fit(
         "seed": seed,
         "p_outlier": p_outlier,
         "deadline": deadline,
+        **networks,
     }
     write_record(out, data, pymc_model, options)
     idata = sample(

@@ -107,3 +107,22 @@ def test_bad_data_is_named(frame, match):
 def test_zero_one_choices_are_mapped():
     trials = as_trials(pd.DataFrame({"rt": [0.5, 0.6], "choice": [0, 1]}), get_model("ddm"))
     np.testing.assert_array_equal(trials[:, 1], [-1, 1])
+
+
+def test_networks_are_given_as_objects_files_or_shipped_names(gonogo):
+    from ssmlan.networks import load_network
+    from ssmlan.networks.shipped import PRETRAINED
+    from ssmlan.pymc.box_model import box_model
+
+    frame = gonogo.dropna(subset=["rt"])
+    point_of = {}
+    for name, lan in {
+        "object": load_network("ddm", "lan"),
+        "file": str(PRETRAINED / "ddm_lan.npz"),
+        "name": "ddm_lan",
+    }.items():
+        model = box_model(frame, "ddm", lan=lan, cpn="ddm_cpn")
+        point_of[name] = _observed_logp(model, _point(model, v=0.8, a=1.2, t=0.25))
+    assert point_of["file"] == point_of["object"] == point_of["name"]
+    with pytest.raises(ValueError, match="Network for 'angle' given for model 'ddm'"):
+        box_model(frame, "ddm", lan="angle_lan")

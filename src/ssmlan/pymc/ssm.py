@@ -10,6 +10,7 @@ conditions, regressions and hierarchies are plain PyMC.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -37,12 +38,20 @@ ROUTES = ("pytensor", "jax")
 MISSING_RT_CODE = -1.0
 
 
-def _sources(spec, likelihood: str, lan: Network | None, cpn: Network | None, needs_cpn: bool):
+#: A network given to `SSM`: the network, its file, or a shipped name (``"ddm_lan"``).
+NetworkArg = Network | str | Path | None
+
+
+def _sources(spec, likelihood: str, lan: NetworkArg, cpn: NetworkArg, needs_cpn: bool):
     if likelihood == "analytic":
         source = AnalyticSource.of(spec)
         return source, source
     if likelihood != "network":
         raise ValueError(f"likelihood must be 'network' or 'analytic'; got {likelihood!r}.")
+    lan, cpn = (
+        load_network(net, role) if isinstance(net, str | Path) else net
+        for net, role in ((lan, "lan"), (cpn, "cpn"))
+    )
     for role, net in (("lan", lan), ("cpn", cpn)):
         kind = getattr(net, "kind", role)  # duck-typed sources (no kind) are taken as given
         if net is not None and kind != role:
@@ -255,8 +264,8 @@ def SSM(
     observed,
     likelihood: str = "network",
     route: str = "pytensor",
-    lan: Network | None = None,
-    cpn: Network | None = None,
+    lan: NetworkArg = None,
+    cpn: NetworkArg = None,
     check_box: bool = True,
     normalize: bool = True,
     normalizer: str | Network | AlongParameter = "auto",
@@ -277,6 +286,9 @@ def SSM(
     (`ssmlan.pymc.support.check_priors_in_domain`, same switch). Rts no parameter in the box
     explains, and with a network rts past its horizon, are refused by row
     (`ssmlan.pymc.data.check_rts_in_reach`). Must be called inside a ``pm.Model`` context.
+
+    ``lan``, ``cpn``: the networks (a `Network`, a file, or a shipped name such as
+    ``"ddm_lan"``; default: the model's shipped ones).
 
     ``normalize`` (network likelihood): each choice's LAN density is rescaled to the CPN's
     probability of that choice, so choice probabilities come from the CPN and only the rt
