@@ -63,3 +63,12 @@ def test_ddm_lan_matches_the_analytic_density_on_the_mnle_protocol():
 def test_ddm_cpn_matches_the_closed_form():
     report = cpn_vs_reference(load_network("ddm", "cpn"), 10_000)
     assert report["max_abs_error"] <= TARGETS["ddm_cpn_max_abs_error"]  # measured 0.0089
+
+
+def test_compact_ddm_lan_matches_the_analytic_density_over_the_training_box():
+    cpn = load_network("ddm", "cpn")
+    report = lan_vs_analytic(load_network("ddm_compact_lan"), None, 200, cpn=cpn)
+    # Measured on 1000 sets (its validation file): mean 0.018, p99 0.088 without the CPN; the
+    # ensemble 0.011, 0.059. Distilled from it, so it is never better.
+    assert report["mean_abs_error"] < 0.025
+    assert report["p99_abs_error"] < 0.12
