@@ -36,12 +36,10 @@ MASS_NODE_CHOICES = (64, 128, 256, 512)
 #: Largest accepted change of a mass (probability units) when the node count doubles.
 MASS_TOLERANCE = 1e-3
 #: Log density below which a LAN's density gives way to the fast-edge bracket
-#: (`Network.with_fast_edge`): 1e-2. Below 1e-3 the ddm LAN's mean error grows from 0.08 log
-#: units to 1.5-4 (`benchmarks/fast_edge_error.py`), so a switch there blended the bracket into
-#: a LAN still 1-2 log units too low: the density dipped, and 38% of the ddm's density profiles
-#: along the decision time had a spurious local maximum, which halved NUTS's step size in the
-#: hierarchical Cavanagh fit (at 1e-2: 3%, `benchmarks/fast_edge_profiles.py`). And the
-#: logistic switch's width there.
+#: (`Network.with_fast_edge`): 1e-2, above which the ddm LAN's own mean error is at most 0.08
+#: log units (`benchmarks/fast_edge_error.py`), so the switch does not make the density dip
+#: (`benchmarks/fast_edge_profiles.py`; the history is in the CHANGELOG). And the logistic
+#: switch's width there.
 FAST_EDGE_LEVEL = float(np.log(1e-2))
 FAST_EDGE_WIDTH = 0.5
 
