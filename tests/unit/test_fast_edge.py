@@ -132,3 +132,41 @@ def test_the_bracketed_lan_is_continuous_where_the_image_bracket_ends():
         for f in (0.999, 1.001)
     )
     assert np.max(np.abs(after - before)) < 0.2
+
+
+@pytest.mark.parametrize("name", ["ddm", "ddm_sdv"])
+def test_a_negligible_share_of_each_choice_comes_before_the_onset(name):
+    # The exact density integrated up to the onset, against the choice's exact probability:
+    # 2 Phi(-5) = 6e-7 of the bound's mass; the choice's own mass is a little below the bound's
+    # where it is rare (3e-6 at most here). 1e-5 allowed, over the box and both choices.
+    spec = get_model(name)
+    rng = np.random.default_rng(3)
+    theta = spec.sample_in_box(400, rng)
+    choice = np.where(np.arange(400) % 2 == 0, 1.0, -1.0)
+    onset = spec.decision_onset(theta, choice)
+    shares = np.linspace(1e-6, 1.0, 4001)[None, :]  # of the way to the onset
+    params = {n: theta[:, j, None] for j, n in enumerate(spec.param_names)}
+    tau = onset[:, None] * shares
+    log_density = spec.analytic_logp(params["t"] + tau, choice[:, None], **params)
+    early = np.trapezoid(np.exp(log_density), tau, axis=1)
+    total = np.exp(
+        spec.analytic_choice_logp(
+            choice, **{n: theta[:, j] for j, n in enumerate(spec.param_names)}
+        )
+    )
+    assert np.max(early / total) < 1e-5
+    assert np.median(onset) > 0.01  # the integral starts where it matters, not at 1e-4 s
+
+
+def test_from_the_onset_32_nodes_integrate_the_lan_as_512_do():
+    # What the shipped ddm LANs' calibrated mass_nodes (32) rest on: the mass from the onset at
+    # 32 nodes within 1e-3 of 512 nodes, over the box and both choices (from the smallest
+    # decision time 32 nodes were up to 7e-3 off, and 64 were needed).
+    rng = np.random.default_rng(4)
+    theta = SPEC.sample_in_box(1000, rng).astype(np.float32)
+    choice = np.where(np.arange(1000) % 2 == 0, 1.0, -1.0).astype(np.float32)
+    for name in ("ddm_lan", "ddm_compact_lan"):
+        lan = load_network(name)
+        assert lan.meta["mass_nodes"] == 32
+        coarse, fine = (np.exp(lan.log_mass_xp(theta, choice, np, nodes=n)) for n in (32, 512))
+        assert np.max(np.abs(coarse - fine)) < 1e-3

@@ -64,12 +64,50 @@ def _towards(choice: Any, v: Any, a: Any, z: Any, xp: ModuleType) -> tuple[Any, 
     return distance, xp.where(upper, v, -v)
 
 
+#: Standard deviations of the inverse Gaussian's ``(d - s tau) / sqrt(tau)`` before the onset
+#: (`inverse_gaussian_onset`): at most ``2 Phi(-5) = 6e-7`` of a choice's mass comes earlier.
+ONSET_SDS = 5.0
+#: Smoothing of ``|speed|`` in the onset (`inverse_gaussian_onset`), so that it has no kink in
+#: the drift at zero speed.
+ONSET_SPEED_FLOOR = 0.1
+
+
+def inverse_gaussian_onset(
+    distance: Any, speed: Any, xp: ModuleType = np, spread_speed: Any = 0.0
+) -> Any:
+    """The decision time before which a choice has at most ``2 Phi(-ONSET_SDS)`` of its mass
+    under the inverse-Gaussian bound: the root of ``d - |s| tau = k sqrt(tau)``.
+
+    Below the onset the bound is tiny, so a LAN's density is clipped under it
+    (`ssmlan.networks.network.Network.with_fast_edge`) and its mass integral can start there
+    (`ssmlan.networks.network.Network.log_mass_xp`), spending no nodes on decisions that do not
+    happen. ``|s|``: the chosen boundary's mass is ``exp(2 s d)`` of the bound's when the
+    drift points away (``s < 0``), and the bound's shape is that of speed ``|s|``, so the onset
+    is of the choice's own mass. ``spread_speed``: added to ``|s|`` for a drift drawn around
+    ``s`` (``ONSET_SDS`` of its SDs), a conservative (earlier) onset for the mixture.
+    """
+    k = ONSET_SDS
+    fastest = xp.sqrt(speed * speed + ONSET_SPEED_FLOOR**2) + spread_speed
+    root = 2.0 * distance / (k + xp.sqrt(k * k + 4.0 * fastest * distance))
+    return root * root
+
+
 def ddm_fast_edge_logp(
     tau: Any, choice: Any, v: Any, a: Any, z: Any, t: Any = None, xp: ModuleType = np
 ) -> Any:
     """Upper bound of the ddm's log density at decision time ``tau`` (constant boundaries)."""
     distance, drift = _towards(choice, v, a, z, xp)
     return inverse_gaussian_logp(tau, distance, drift, xp)
+
+
+def ddm_onset(choice: Any, v: Any, a: Any, z: Any, t: Any = None, xp: ModuleType = np) -> Any:
+    """Onset of the ddm's decisions (`inverse_gaussian_onset` of `ddm_fast_edge_logp`)."""
+    return inverse_gaussian_onset(*_towards(choice, v, a, z, xp), xp)
+
+
+def _angle_approach(choice: Any, v: Any, a: Any, z: Any, theta: Any, xp: ModuleType):
+    distance, drift = _towards(choice, v, a, z, xp)
+    return distance, drift + xp.tan(theta)
 
 
 def angle_fast_edge_logp(
@@ -84,8 +122,14 @@ def angle_fast_edge_logp(
 ) -> Any:
     """Upper bound for linearly collapsing boundaries ``a - tau tan(theta)``: each approaches
     the start at ``tan(theta)`` (exact for one linear boundary, Bachelier-Levy)."""
-    distance, drift = _towards(choice, v, a, z, xp)
-    return inverse_gaussian_logp(tau, distance, drift + xp.tan(theta), xp)
+    return inverse_gaussian_logp(tau, *_angle_approach(choice, v, a, z, theta, xp), xp)
+
+
+def angle_onset(
+    choice: Any, v: Any, a: Any, z: Any, t: Any = None, theta: Any = 0.0, xp: ModuleType = np
+) -> Any:
+    """Onset of the angle model's decisions (of `angle_fast_edge_logp`)."""
+    return inverse_gaussian_onset(*_angle_approach(choice, v, a, z, theta, xp), xp)
 
 
 def ddm_sdv_fast_edge_logp(
@@ -104,3 +148,11 @@ def ddm_sdv_fast_edge_logp(
     so their mixture lies below the mixture of bounds)."""
     distance, drift = _towards(choice, v, a, z, xp)
     return inverse_gaussian_logp(tau, distance, drift, xp, spread=1.0 + sv * sv * tau)
+
+
+def ddm_sdv_onset(
+    choice: Any, v: Any, a: Any, z: Any, t: Any = None, sv: Any = 0.0, xp: ModuleType = np
+) -> Any:
+    """Onset of ddm_sdv's decisions: that of the drift ``ONSET_SDS`` SDs faster."""
+    distance, drift = _towards(choice, v, a, z, xp)
+    return inverse_gaussian_onset(distance, drift, xp, spread_speed=ONSET_SDS * sv)

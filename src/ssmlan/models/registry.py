@@ -18,8 +18,11 @@ from ssmlan.likelihoods.ddm_analytic import (
 )
 from ssmlan.likelihoods.fast_edge import (
     angle_fast_edge_logp,
+    angle_onset,
     ddm_fast_edge_logp,
+    ddm_onset,
     ddm_sdv_fast_edge_logp,
+    ddm_sdv_onset,
     image_log_gap,
 )
 from ssmlan.models.boundaries import ANGLE, CONSTANT, WEIBULL
@@ -79,6 +82,7 @@ register(
         analytic_choice_logp=ddm_choice_logp,
         analytic_log_survival=ddm_log_survival,
         fast_edge_logp=ddm_fast_edge_logp,
+        fast_edge_onset=ddm_onset,
         fast_edge_log_gap=image_log_gap,
     )
 )
@@ -98,6 +102,7 @@ register(
         analytic_choice_logp=ddm_sdv_choice_logp,
         analytic_log_survival=ddm_sdv_log_survival,
         fast_edge_logp=ddm_sdv_fast_edge_logp,
+        fast_edge_onset=ddm_sdv_onset,
         fast_edge_log_gap=image_log_gap,
     )
 )
@@ -153,6 +158,7 @@ register(
         ),
         boundary=ANGLE,
         fast_edge_logp=angle_fast_edge_logp,
+        fast_edge_onset=angle_onset,
     )
 )
 register(

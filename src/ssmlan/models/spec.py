@@ -179,6 +179,9 @@ class ModelSpec:
     ``fast_edge_log_gap(tau, choice, **params, xp)``: ``log(lower / upper)`` of a bracket of the
     density under that bound (``-inf`` where none is known); where the bound is low, a LAN's
     density is clipped into the bracket (`ssmlan.networks.network.Network.logp_xp`).
+    ``fast_edge_onset(choice, **params, xp)``: the decision time before which that bound holds
+    a negligible share of the choice's mass, where a LAN's mass integral starts
+    (`decision_onset`).
     ``analytic_log_survival(deadline, **params, xp)``: log P(no response by ``deadline``), the
     likelihood of a censored trial.
     """
@@ -195,6 +198,7 @@ class ModelSpec:
     analytic_log_survival: Callable | None = None
     fast_edge_logp: Callable | None = None
     fast_edge_log_gap: Callable | None = None
+    fast_edge_onset: Callable | None = None
     default_dt: float = 1e-2
 
     @property
@@ -293,6 +297,15 @@ class ModelSpec:
         jitter = self._role_index(Role.SHIFT_JITTER)
         shift = theta[..., self.shift_index]
         return shift if jitter is None else shift - theta[..., jitter]
+
+    def decision_onset(self, theta: Any, choice: Any, xp: ModuleType = np) -> Any:
+        """Per row of ``theta`` (``(rows, n_params)``) and its ``choice``, the decision time
+        (s) before which the model makes a negligible share of that choice's decisions
+        (`fast_edge_onset`); ``None`` where the model declares no fast-edge bound."""
+        if self.fast_edge_onset is None:
+            return None
+        by_name = {name: theta[:, j] for j, name in enumerate(self.param_names)}
+        return self.fast_edge_onset(choice, **by_name, xp=xp)
 
     def without_shift(self, theta: Any, xp: ModuleType = np) -> Any:
         """``theta`` without its shift column (the parameters a LAN takes)."""

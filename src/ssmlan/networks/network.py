@@ -29,10 +29,15 @@ KINDS = ("lan", "cpn", "normalizer")
 #: the LAN never saw a label past it, and simulated choice proportions count only trials
 #: decided by then), or to the time the boundary closes if that is earlier (angle: every trial
 #: has ended by then, and the density's cliff there would otherwise need hundreds of nodes), by
-#: Gauss-Legendre. The number of nodes is chosen per network when it is trained
-#: (`calibrate_mass_nodes`, stored as ``mass_nodes`` in its metadata); 64 suffice for the ddm
-#: and the angle model. A network whose metadata names no training ``max_t`` ends at ``MAX_T``.
-MASS_NODE_CHOICES = (64, 128, 256, 512)
+#: Gauss-Legendre. Where the model declares a fast-edge bound the integral starts at its onset
+#: (`ModelSpec.decision_onset`) instead: the nodes go where decisions happen, and 32 do what 64
+#: did from the smallest decision time (ddm; `tests/unit/test_fast_edge.py`). The number of
+#: nodes is chosen per network when it is trained (`calibrate_mass_nodes`, stored as
+#: ``mass_nodes`` in its metadata). A network whose metadata names no training ``max_t`` ends
+#: at ``MAX_T``.
+MASS_NODE_CHOICES = (16, 32, 64, 128, 256, 512)
+#: Nodes for a network whose metadata names no calibrated count.
+DEFAULT_MASS_NODES = 64
 #: Largest accepted change of a mass (probability units) when the node count doubles.
 MASS_TOLERANCE = 1e-3
 #: Log density below which a LAN's density gives way to the fast-edge bracket
@@ -190,14 +195,16 @@ class Network:
         per row, s): the mass of the decisions after it only (``-inf`` past the horizon), for
         trials censored at a deadline.
         """
-        nodes = nodes or self.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
+        nodes = nodes or self.meta.get("mass_nodes", DEFAULT_MASS_NODES)
         horizon = np.float32(self.mass_horizon)
         closes = self.spec.closing_time(theta, xp)
         ends = np.full(1, horizon) if closes is None else xp.minimum(closes, horizon)
-        if after is None:
+        onset = self.spec.decision_onset(theta, choice, xp)
+        starts = onset if after is None else after if onset is None else xp.maximum(after, onset)
+        if starts is None:
             u, log_weight = mass_rule(nodes, ends, np if closes is None else xp)
         else:  # an empty interval past the end: kept ordered here, masked below
-            starts = xp.maximum(after, MIN_DECISION_TIME)
+            starts = xp.maximum(starts, MIN_DECISION_TIME)
             u, log_weight = mass_rule(nodes, xp.maximum(ends, 1.001 * starts), xp, starts)
         features = lan_inputs(self.spec, theta, u, choice, xp)
         flat = self.raw(xp.reshape(features, (-1, features.shape[2])), xp)

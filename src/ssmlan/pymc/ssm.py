@@ -22,7 +22,7 @@ from ssmlan.likelihoods.lapse import P_OUTLIER_PRIOR, Lapse
 from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import ModelSpec, get_model
 from ssmlan.networks import Network, load_network
-from ssmlan.networks.network import MASS_NODE_CHOICES
+from ssmlan.networks.network import DEFAULT_MASS_NODES
 from ssmlan.pymc.data import (
     as_trials,
     check_deadlines,
@@ -102,7 +102,7 @@ def _correction(spec, normalizer, lan: Network, cpn: Network, split: TrialSplit)
     if normalizer == "auto":
         if not (isinstance(lan, Network) and isinstance(cpn, Network)):
             return None  # duck-typed sources: their own quadrature
-        nodes = lan.meta.get("mass_nodes", MASS_NODE_CHOICES[0])
+        nodes = lan.meta.get("mass_nodes", DEFAULT_MASS_NODES)
         if len(split.rt_pairs.rows) * nodes <= max(len(split.with_rt), AUTO_MIN_EVALUATIONS):
             return None  # the quadrature costs less than the densities themselves, or little
         try:
