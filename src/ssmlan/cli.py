@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ssmlan.constants import TARGET_ACCEPT
 from ssmlan.networks.shipped import shipped_models
 
 #: The --scheduler option's help: the trust boundary of a Dask cluster.
@@ -259,6 +260,7 @@ def _fit(args: argparse.Namespace) -> None:
         tune=args.tune,
         chains=args.chains,
         seed=args.seed,
+        target_accept=args.target_accept,
         likelihood=args.likelihood,
         log_likelihood=args.log_likelihood,
         conditions=args.conditions,
@@ -487,6 +489,13 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--tune", type=int, default=1000)
     fit.add_argument("--chains", type=int, default=2)
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument(
+        "--target-accept",
+        type=float,
+        default=TARGET_ACCEPT,
+        help=f"NUTS's target acceptance rate (default {TARGET_ACCEPT}; 0.9 or 0.95 where a fit "
+        "reports divergences)",
+    )
     fit.add_argument(
         "--no-log-likelihood",
         dest="log_likelihood",

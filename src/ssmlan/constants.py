@@ -17,3 +17,6 @@ MIN_DECISION_TIME = 1e-4
 #: Default longest simulated decision time (s): simulations stop there (undecided trials), and a
 #: LAN's mass per choice ends there when its metadata names no training horizon.
 MAX_T = 20.0
+
+#: NUTS's target acceptance rate in step-size adaptation (every supported sampler's default).
+TARGET_ACCEPT = 0.8

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ssmlan.checks.predictive import posterior_predictive_check
-from ssmlan.constants import VERSION
+from ssmlan.constants import TARGET_ACCEPT, VERSION
 from ssmlan.plots.posterior import plot_marginals
 from ssmlan.pymc.box_model import box_model
 from ssmlan.pymc.design import formula_columns
@@ -87,6 +87,7 @@ def run_fit(
     deadline: float | str | None = None,
     lan: str | None = None,
     cpn: str | None = None,
+    target_accept: float = TARGET_ACCEPT,
 ) -> pd.DataFrame:
     """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``, then
     the posterior predictive check.
@@ -98,9 +99,10 @@ def run_fit(
     (default: `check_columns`); ``p_outlier``: lapses (a number, or ``"free"``: estimated,
     `ssmlan.pymc.ssm.lapse_probability`); ``deadline``: seconds or a column of per-trial
     deadlines, for trials without a response before it (rt and choice empty); ``lan``,
-    ``cpn``: network files or shipped names (default: the model's shipped networks).
+    ``cpn``: network files or shipped names (default: the model's shipped networks);
+    ``target_accept``: NUTS's (`ssmlan.pymc.sampling.sample`).
     """
-    check_options(sampler, draws, tune, chains)
+    check_options(sampler, draws, tune, chains, target_accept)
     frame = read_trials(data)
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -161,13 +163,21 @@ def run_fit(
         "tune": tune,
         "chains": chains,
         "seed": seed,
+        "target_accept": target_accept,
         "p_outlier": p_outlier,
         "deadline": deadline,
         **networks,
     }
     write_record(out, data, pymc_model, options)
     idata = sample(
-        pymc_model, sampler, draws=draws, tune=tune, chains=chains, seed=seed, log_likelihood=False
+        pymc_model,
+        sampler,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+        log_likelihood=False,
+        target_accept=target_accept,
     )
     posterior = out / "posterior.nc"
     tmp = out / ".posterior.nc.tmp"

@@ -270,6 +270,12 @@ CLI_CASES = [
     ("fit-out-is-a-file", FIT, _both(_csv(GOOD_CSV), _file("out", "x")), r"--out .*out is a"),
     ("fit-draws-0", [*FIT, "--draws", "0"], _csv(GOOD_CSV), r"draws must be an integer >= 1"),
     ("fit-chains-0", [*FIT, "--chains", "0"], _csv(GOOD_CSV), r"chains must be an integer >= 1"),
+    (
+        "fit-target-accept",
+        [*FIT, "--target-accept", "1.5"],
+        _csv(GOOD_CSV),
+        r"target_accept must be a number in \(0, 1\)",
+    ),
     ("fit-draws-text", [*FIT, "--draws", "many"], None, r"argument --draws: invalid int value"),
     ("fit-sampler", [*FIT, "--sampler", "stan"], None, r"argument --sampler: invalid choice"),
     ("fit-no-data-argument", ["fit"], None, r"the following arguments are required: data"),

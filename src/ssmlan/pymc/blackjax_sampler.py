@@ -16,6 +16,7 @@ import pymc as pm
 from pymc.sampling.jax import get_jaxified_graph
 from tqdm.auto import tqdm
 
+from ssmlan.constants import TARGET_ACCEPT
 from ssmlan.pymc.stack import InferenceData, compile_mode, from_posterior
 
 
@@ -25,7 +26,7 @@ def sample_blackjax(
     tune: int = 1000,
     chains: int = 2,
     seed: int = 0,
-    target_accept: float = 0.8,
+    target_accept: float = TARGET_ACCEPT,
     initvals: dict | None = None,
     progressbar: bool = False,
 ) -> InferenceData:

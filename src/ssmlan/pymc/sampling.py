@@ -18,6 +18,7 @@ import numpy as np
 import pymc as pm
 import xarray as xr
 
+from ssmlan.constants import TARGET_ACCEPT
 from ssmlan.pymc import stack
 from ssmlan.pymc.netcdf_groups import write_group
 from ssmlan.pymc.stack import InferenceData
@@ -30,14 +31,25 @@ SAMPLER_ROUTES = {"nutpie": "jax", "numpyro": "jax", "pymc": "pytensor", "blackj
 CHUNK_BYTES = 256 * 2**20
 
 
-def check_options(sampler: str, draws: int, tune: int, chains: int) -> None:
-    """Refuse an unknown sampler and counts that are not integers (draws, chains >= 1,
-    tune >= 0): before a model is built (`ssmlan.fit.run_fit`) or sampled."""
+def check_options(
+    sampler: str, draws: int, tune: int, chains: int, target_accept: float = TARGET_ACCEPT
+) -> None:
+    """Refuse an unknown sampler, counts that are not integers (draws, chains >= 1,
+    tune >= 0) and a target acceptance rate outside (0, 1): before a model is built
+    (`ssmlan.fit.run_fit`) or sampled."""
     if sampler not in SAMPLERS:
         raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
     for name, value, least in (("draws", draws, 1), ("tune", tune, 0), ("chains", chains, 1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
             raise ValueError(f"{name} must be an integer >= {least}; got {shown(value)}.")
+    real = isinstance(target_accept, int | float | np.floating) and not isinstance(
+        target_accept, bool
+    )
+    if not (real and 0.0 < target_accept < 1.0):
+        raise ValueError(
+            f"target_accept must be a number in (0, 1), e.g. 0.9 against divergences; got "
+            f"{shown(target_accept)}."
+        )
 
 
 def sample(
@@ -49,13 +61,16 @@ def sample(
     seed: int = 0,
     log_likelihood: bool = True,
     progressbar: bool | None = None,
+    target_accept: float = TARGET_ACCEPT,
 ) -> InferenceData:
     """NUTS with ``sampler``; the pointwise log-likelihood is stored for LOO unless
     ``log_likelihood=False`` (computed after sampling in bounded chunks, `add_log_likelihood`).
     ``progressbar``: show the sampler's progress (default: where stderr is a terminal).
+    ``target_accept``: the step-size adaptation's target (higher: smaller steps, fewer
+    divergences, more gradients per draw).
     PyMC's own sampler runs under forkserver (fork deadlocks with JAX threads). ``t`` starts
     below the fastest rt (see `ssmlan.pymc.ssm`)."""
-    check_options(sampler, draws, tune, chains)
+    check_options(sampler, draws, tune, chains, target_accept)
     shown_progress = sys.stderr.isatty() if progressbar is None else progressbar
     initvals = getattr(model, "_ssmlan_initvals", None)
     counts = {"draws": draws, "tune": tune, "chains": chains}
@@ -63,7 +78,12 @@ def sample(
         from ssmlan.pymc.blackjax_sampler import sample_blackjax
 
         idata = sample_blackjax(
-            model, **counts, seed=seed, initvals=initvals, progressbar=shown_progress
+            model,
+            **counts,
+            seed=seed,
+            initvals=initvals,
+            progressbar=shown_progress,
+            target_accept=target_accept,
         )
     elif sampler == "nutpie":  # driven directly: pm.sample does not pass initvals to nutpie
         import nutpie
@@ -71,7 +91,13 @@ def sample(
         compiled = nutpie.compile_pymc_model(
             model, backend="jax", gradient_backend="jax", initial_points=initvals
         )
-        idata = nutpie.sample(compiled, **counts, seed=seed, progress_bar=shown_progress)
+        idata = nutpie.sample(
+            compiled,
+            **counts,
+            seed=seed,
+            progress_bar=shown_progress,
+            target_accept=target_accept,
+        )
     else:
         kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
         if sampler == "numpyro":  # chains in parallel only with a device each (else a warning)
@@ -86,6 +112,7 @@ def sample(
             progressbar=shown_progress,
             model=model,
             initvals=initvals,
+            target_accept=target_accept,
             **kwargs,  # no log-likelihood (both stacks' default): all draws at once, see above
         )
     if log_likelihood and "log_likelihood" not in idata:
