@@ -26,10 +26,10 @@ class AnalyticSource:
     """A closed-form density and choice probability, with the network call signature.
 
     ``logp_fn(rt, choice, **params, xp)`` and ``choice_logp_fn(choice, **params, xp)`` take the
-    parameters by name; ``param_names`` is the column order of ``theta``.
+    parameters by name, in the column order of ``spec`` (`ssmlan.models.ModelSpec`).
     """
 
-    param_names: tuple[str, ...]
+    spec: Any
     logp_fn: Callable[..., Any]
     choice_logp_fn: Callable[..., Any]
     log_survival_fn: Callable[..., Any] | None = None
@@ -42,25 +42,22 @@ class AnalyticSource:
                 f"Model {spec.name!r} has no analytic likelihood; use likelihood='network'."
             )
         return cls(
-            spec.param_names,
+            spec,
             spec.analytic_logp,
             spec.analytic_choice_logp,
             spec.analytic_log_survival,
         )
 
-    def _by_name(self, theta: Any) -> dict:
-        return {name: theta[:, j] for j, name in enumerate(self.param_names)}
-
     def logp_xp(self, theta: Any, rt: Any, choice: Any, xp: ModuleType) -> Any:
-        return self.logp_fn(rt, choice, **self._by_name(theta), xp=xp)
+        return self.logp_fn(rt, choice, **self.spec.by_name(theta), xp=xp)
 
     def choice_logp_xp(self, theta: Any, choice: Any, xp: ModuleType) -> Any:
-        return self.choice_logp_fn(choice, **self._by_name(theta), xp=xp)
+        return self.choice_logp_fn(choice, **self.spec.by_name(theta), xp=xp)
 
     def log_survival_xp(self, theta: Any, deadline: Any, xp: ModuleType) -> Any:
         if self.log_survival_fn is None:
             raise ValueError("This model has no analytic censored likelihood (deadlines).")
-        return self.log_survival_fn(deadline, **self._by_name(theta), xp=xp)
+        return self.log_survival_fn(deadline, **self.spec.by_name(theta), xp=xp)
 
 
 @dataclass(frozen=True)

@@ -304,8 +304,11 @@ class ModelSpec:
         (`fast_edge_onset`); ``None`` where the model declares no fast-edge bound."""
         if self.fast_edge_onset is None:
             return None
-        by_name = {name: theta[:, j] for j, name in enumerate(self.param_names)}
-        return self.fast_edge_onset(choice, **by_name, xp=xp)
+        return self.fast_edge_onset(choice, **self.by_name(theta), xp=xp)
+
+    def by_name(self, theta: Any) -> dict[str, Any]:
+        """The columns of ``theta`` (``(rows, n_params, ...)``) by parameter name."""
+        return {name: theta[:, j] for j, name in enumerate(self.param_names)}
 
     def without_shift(self, theta: Any, xp: ModuleType = np) -> Any:
         """``theta`` without its shift column (the parameters a LAN takes)."""

@@ -153,9 +153,8 @@ class Network:
         smallest = spec.smallest_rt(theta, xp)
         features = lan_features(spec, theta, rt, choice, xp)
         out = xp.maximum(self.raw(features, xp), LOG_DENSITY_FLOOR)
-        by_name = {name: theta[:, j] for j, name in enumerate(spec.param_names)}
         tau = xp.maximum(rt - smallest, MIN_DECISION_TIME)
-        out = self.with_fast_edge(out, tau, choice, by_name, xp)
+        out = self.with_fast_edge(out, tau, choice, spec.by_name(theta), xp)
         return xp.where(rt > smallest, out, -np.inf)
 
     def with_fast_edge(self, out: Any, tau: Any, choice: Any, by_name: dict, xp: ModuleType) -> Any:
@@ -209,7 +208,7 @@ class Network:
         features = lan_inputs(self.spec, theta, u, choice, xp)
         flat = self.raw(xp.reshape(features, (-1, features.shape[2])), xp)
         density = xp.reshape(xp.maximum(flat, LOG_DENSITY_FLOOR), (-1, nodes))
-        by_name = {name: theta[:, j, None] for j, name in enumerate(self.spec.param_names)}
+        by_name = self.spec.by_name(theta[:, :, None])
         density = self.with_fast_edge(density, xp.exp(u), choice[:, None], by_name, xp)
         log_terms = density + log_weight
         peak = xp.max(log_terms, axis=1)
