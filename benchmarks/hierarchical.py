@@ -13,8 +13,11 @@
    quadrature; the normaliser network; none), and the agreement with the analytic fit of the
    three fast ones, next to the shared model's (the LAN's own agreement on these trials).
 
+The network fit uses `ssmlan.model`'s default LAN (for a hierarchical ddm the compact one);
+``--also-lan`` fits with other LANs too (``ddm_lan``: the ensemble).
+
 Usage: python benchmarks/hierarchical.py [--hssm-python PATH] [--draws N] [--tune N]
-       [--part all|hierarchical|trialwise] [--compact LAN_FILE [--no-shipped]]
+       [--target-accept P] [--centered] [--part all|hierarchical|trialwise] [--also-lan LAN]
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ import arviz as az
 import numpy as np
 from likelihood_cost import median_seconds
 
+from ssmlan.constants import TARGET_ACCEPT
 from ssmlan.datasets import cavanagh_theta
 from ssmlan.models import get_model
-from ssmlan.networks import load_network
 from ssmlan.pymc.regression import model
 from ssmlan.pymc.sampling import sample
 
@@ -45,26 +48,44 @@ GROUP = "participant_id"
 FITS = ("network", "analytic")
 
 
-def fit(
-    data, likelihood: str, formulas: dict, draws: int, tune: int, seed: int, **ssm_options
-) -> dict:
+def fit(data, likelihood: str, formulas: dict, args, **ssm_options) -> dict:
     """One nutpie fit: wall time (building included), min bulk ESS, divergences, r_hat, idata.
-    ``ssm_options``: for `ssmlan.pymc.SSM` (e.g. another ``lan``, a ``normalizer``)."""
+    ``args``: draws, tune, seed, target_accept, centered; ``ssm_options``: for
+    `ssmlan.pymc.SSM` (e.g. another ``lan``, a ``normalizer``)."""
     start = time.perf_counter()
     pymc_model = model(
-        data, "ddm", likelihood=likelihood, route="jax", z=0.5, ssm_options=ssm_options, **formulas
+        data,
+        "ddm",
+        likelihood=likelihood,
+        route="jax",
+        z=0.5,
+        noncentered=not args.centered,
+        ssm_options=ssm_options,
+        **formulas,
     )
-    idata = sample(pymc_model, "nutpie", draws, tune, 2, seed, log_likelihood=False)
+    idata = sample(
+        pymc_model,
+        "nutpie",
+        args.draws,
+        args.tune,
+        2,
+        args.seed,
+        log_likelihood=False,
+        target_accept=args.target_accept,
+    )
     wall = time.perf_counter() - start
     free = [rv.name for rv in pymc_model.free_RVs]
     ess = az.ess(idata, var_names=free)
     rhat = az.rhat(idata, var_names=free)
     stats = idata.sample_stats
+    worst = max(free, key=lambda n: float(rhat[n].max()))
     return {
         "wall_s": wall,
         "mean_leapfrog_steps": float(stats["n_steps"].mean()) if "n_steps" in stats else None,
         "min_bulk_ess": float(min(ess[n].min() for n in free)),
-        "max_rhat": float(max(rhat[n].max() for n in free)),
+        "lowest_ess_variable": min(free, key=lambda n: float(ess[n].min())),
+        "max_rhat": float(rhat[worst].max()),
+        "max_rhat_variable": worst,
         "divergences": int(idata.sample_stats["diverging"].sum()),
         "idata": idata,
     }
@@ -97,12 +118,13 @@ def group_level_agreement(network, analytic, names: list[str]) -> dict[str, floa
     return {name: float(diff_sd(flat(network, name), flat(analytic, name)).max()) for name in names}
 
 
-def hssm_fit(python: str, data, draws: int, tune: int, seed: int) -> dict:
+def hssm_fit(python: str, data, args) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.csv"
         data.to_csv(path, index=False)
         script = Path(__file__).with_name("hssm_hierarchical.py")
-        command = [python, str(script), str(path), "nutpie", str(draws), str(tune), "2", str(seed)]
+        settings = (args.draws, args.tune, 2, args.seed, args.target_accept)
+        command = [python, str(script), str(path), "nutpie", *map(str, settings)]
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -126,14 +148,16 @@ def main() -> None:
     parser.add_argument("--tune", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default=None, help="write the results as JSON here")
+    parser.add_argument("--target-accept", type=float, default=TARGET_ACCEPT)
+    parser.add_argument("--centered", action="store_true", help="centred group effects")
     parser.add_argument(
-        "--compact", default="", help="a compact LAN (file) to fit with too (`ssmlan distill`)"
+        "--also-lan",
+        action="append",
+        default=[],
+        help="hierarchical: fit with this LAN too (a shipped name or file; repeatable)",
     )
     parser.add_argument(
         "--part", choices=("all", "hierarchical", "trialwise"), default="all", help="what to run"
-    )
-    parser.add_argument(
-        "--no-shipped", action="store_true", help="hierarchical: skip the shipped LAN's fit"
     )
     args = parser.parse_args()
     data = cavanagh_theta()
@@ -150,22 +174,22 @@ def hierarchical(data, args) -> dict:
     """Part 1 (module docstring): the fits' speed, memory and agreement."""
     n_groups = data[GROUP].nunique()
     results: dict = {}
-    if args.no_shipped and not args.compact:
-        raise SystemExit("--no-shipped needs --compact (a LAN to fit with)")
-    lans = {} if args.no_shipped else {"network": {}}
-    if args.compact:
-        lans["compact"] = {"lan": load_network(args.compact)}
+    lans = {"network": {}, **{Path(lan).stem: {"lan": lan} for lan in args.also_lan}}
     fits = {}
     for name, options in lans.items():
-        fits[name] = fit(data, "network", HIERARCHICAL, args.draws, args.tune, args.seed, **options)
+        fits[name] = fit(data, "network", HIERARCHICAL, args, **options)
         if len(fits) == 1:  # the first fit: the process's peak so far is its (imports included)
             peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
             print(f"peak resident memory of the {name} fit: {peak_gb:.2f} GB (target < 4)")
             results[f"{name}_fit_peak_gb"] = peak_gb
-    fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args.draws, args.tune, args.seed)
+    fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args)
     if args.hssm_python:
-        fits["hssm"] = hssm_fit(args.hssm_python, data, args.draws, args.tune, args.seed)
-    print(f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie")
+        fits["hssm"] = hssm_fit(args.hssm_python, data, args)
+    centring = "centred" if args.centered else "non-centred"
+    print(
+        f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie, "
+        f"target_accept {args.target_accept}, {centring} group effects (ssmlan)"
+    )
     print(
         f"{'fit':<10}{'wall s':>9}{'min ESS':>9}{'ESS/s':>8}{'div':>6}{'max rhat':>10}"
         f"{'steps/draw':>12}"
@@ -177,9 +201,10 @@ def hierarchical(data, args) -> dict:
         steps = result.get("mean_leapfrog_steps") or float("nan")
         print(
             f"{name:<10}{result['wall_s']:>9.1f}{result['min_bulk_ess']:>9.0f}{ess_s:>8.2f}"
-            f"{result['divergences']:>6}{rhat:>10.3f}{steps:>12.1f}"
+            f"{result['divergences']:>6}{rhat:>10.3f}{steps:>12.1f}  "
+            f"{result.get('lowest_ess_variable', '')} {result.get('max_rhat_variable', '')}"
         )
-    networks = [name for name in ("network", "compact") if name in fits]
+    networks = list(lans)
     if "hssm" in fits:
         for name in networks:
             ratio = fits[name]["ess_per_s"] / fits["hssm"]["ess_per_s"]
@@ -219,7 +244,7 @@ def trialwise(high, args) -> dict:
     # The per-choice rescaling of trial-wise rows: interpolated along a (the default), the
     # LAN's quadrature (64 LAN evaluations per trial), the shipped normaliser network, or none
     # (the LAN alone).
-    variants = {
+    variants = {  # model(...) options: formulas, ssm_options
         "shared": ({}, {}),
         "interpolated": (TRIALWISE, {}),
         "quadrature": (TRIALWISE, {"normalizer": "quadrature"}),
@@ -237,14 +262,10 @@ def trialwise(high, args) -> dict:
     # Fits: the quadrature's would take hours (its cost above), so the network fits are the
     # shared model (the LAN's own agreement) and the three fast rescalings.
     regression = {
-        "analytic": fit(high, "analytic", TRIALWISE, args.draws, args.tune, args.seed),
-        "interpolated": fit(high, "network", TRIALWISE, args.draws, args.tune, args.seed),
-        "normaliser": fit(
-            high, "network", TRIALWISE, args.draws, args.tune, args.seed, normalizer="network"
-        ),
-        "LAN alone": fit(
-            high, "network", TRIALWISE, args.draws, args.tune, args.seed, normalize=False
-        ),
+        "analytic": fit(high, "analytic", TRIALWISE, args),
+        "interpolated": fit(high, "network", TRIALWISE, args),
+        "normaliser": fit(high, "network", TRIALWISE, args, normalizer="network"),
+        "LAN alone": fit(high, "network", TRIALWISE, args, normalize=False),
     }
     names = ["a_Intercept", "a_theta", "v", "t"]
     agreement = {
@@ -253,7 +274,7 @@ def trialwise(high, args) -> dict:
         )
         for name in ("interpolated", "normaliser", "LAN alone")
     }
-    shared = {lik: fit(high, lik, {}, args.draws, args.tune, args.seed) for lik in FITS}
+    shared = {lik: fit(high, lik, {}, args) for lik in FITS}
     agreement["shared, quadrature"] = group_level_agreement(
         shared["network"]["idata"], shared["analytic"]["idata"], ["a", "v", "t"]
     )

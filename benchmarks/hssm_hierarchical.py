@@ -1,7 +1,7 @@
 """HSSM's side of `benchmarks/hierarchical.py`: the hierarchical Cavanagh DDM with HSSM's analytic
 likelihood, in the benchmark environment (HSSM needs Python >= 3.12). Prints one JSON line.
 
-Usage: python benchmarks/hssm_hierarchical.py DATA.csv SAMPLER DRAWS TUNE CHAINS SEED
+Usage: python benchmarks/hssm_hierarchical.py DATA.csv SAMPLER DRAWS TUNE CHAINS SEED TARGET_ACCEPT
 """
 
 import json
@@ -15,7 +15,7 @@ import pandas as pd
 
 
 def main() -> None:
-    path, sampler, draws, tune, chains, seed = sys.argv[1:7]
+    path, sampler, draws, tune, chains, seed, target_accept = sys.argv[1:8]
     data = pd.read_csv(path)[["rt", "response", "participant_id"]]
     include = [
         {"name": name, "formula": f"{name} ~ 1 + (1|participant_id)"} for name in ("v", "a", "t")
@@ -30,6 +30,7 @@ def main() -> None:
         tune=int(tune),
         chains=int(chains),
         random_seed=int(seed),
+        target_accept=float(target_accept),
         idata_kwargs={"log_likelihood": False},
         progressbar=False,
     )

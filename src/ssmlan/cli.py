@@ -261,6 +261,7 @@ def _fit(args: argparse.Namespace) -> None:
         chains=args.chains,
         seed=args.seed,
         target_accept=args.target_accept,
+        centered=args.centered,
         likelihood=args.likelihood,
         log_likelihood=args.log_likelihood,
         conditions=args.conditions,
@@ -495,6 +496,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=TARGET_ACCEPT,
         help=f"NUTS's target acceptance rate (default {TARGET_ACCEPT}; 0.9 or 0.95 where a fit "
         "reports divergences)",
+    )
+    fit.add_argument(
+        "--centered",
+        action="store_true",
+        help="centred group effects (default non-centred); better where each group has many trials",
     )
     fit.add_argument(
         "--no-log-likelihood",

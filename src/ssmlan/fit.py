@@ -88,6 +88,7 @@ def run_fit(
     lan: str | None = None,
     cpn: str | None = None,
     target_accept: float = TARGET_ACCEPT,
+    centered: bool = False,
 ) -> pd.DataFrame:
     """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``, then
     the posterior predictive check.
@@ -100,7 +101,8 @@ def run_fit(
     `ssmlan.pymc.ssm.lapse_probability`); ``deadline``: seconds or a column of per-trial
     deadlines, for trials without a response before it (rt and choice empty); ``lan``,
     ``cpn``: network files or shipped names (default: the model's shipped networks);
-    ``target_accept``: NUTS's (`ssmlan.pymc.sampling.sample`).
+    ``target_accept``: NUTS's (`ssmlan.pymc.sampling.sample`); ``centered``: group effects of
+    the formulas centred (`ssmlan.pymc.regression.model`).
     """
     check_options(sampler, draws, tune, chains, target_accept)
     frame = read_trials(data)
@@ -115,6 +117,8 @@ def run_fit(
         raise ValueError(
             f"--{' and --'.join(networks)}: networks are for --likelihood network only."
         )
+    if centered and not formulas:
+        raise ValueError("--centered is about the group terms of --formula: give formulas.")
     if formulas or fixed:
         if depends:
             raise ValueError("Use either --depends or --formula/--fix, not both.")
@@ -126,6 +130,7 @@ def run_fit(
             route=route,
             p_outlier=p_outlier,
             deadline=deadline,
+            noncentered=not centered,
             ssm_options=networks,
             **parameters,
         )
@@ -164,6 +169,7 @@ def run_fit(
         "chains": chains,
         "seed": seed,
         "target_accept": target_accept,
+        "centered": centered,
         "p_outlier": p_outlier,
         "deadline": deadline,
         **networks,
@@ -256,5 +262,6 @@ def write_record(out: Path, data: Path | str, pymc_model, options: Mapping) -> N
         "n_trials": len(record.rt),
         "trials_sha256": trials_fingerprint(record.rt, record.choice),
         **options,
+        "lan_used": record.lan,
     }
     (out / RECORD).write_text(json.dumps(content, indent=2) + "\n")

@@ -100,3 +100,47 @@ def test_bounded_expressions_pass_and_leaks_are_caught():
     with pm.Model(), pytest.raises(ValueError, match=r"'a' can reach \[0.4, 2.6\]"):
         a = pm.Beta("a_raw", 2, 2) * 2.2 + 0.4
         SSM("obs", "ddm", observed=data, v=0.0, a=a, z=0.5, t=0.1)
+
+
+def test_group_terms_pick_the_compact_lan_unless_one_is_given(cavanagh):
+    from ssmlan.pymc.ssm import observed_ssms
+
+    data = cavanagh.iloc[:300]
+
+    def lan_of(**kwargs) -> str | None:
+        (record,) = observed_ssms(model(data, "ddm", z=0.5, **kwargs)).values()
+        return record.lan
+
+    assert lan_of(v="1 + (1|participant_id)") == "ddm_compact_lan"
+    assert lan_of(v="1 + theta") == "ddm_lan"
+    assert lan_of(v="1 + (1|participant_id)", ssm_options={"lan": "ddm_lan"}) == "ddm_lan"
+    assert lan_of(v="1 + (1|participant_id)", likelihood="analytic") is None
+    assert lan_of(a="1 + (1|participant_id)", ssm_options={"lan": None}) == "ddm_lan"
+
+
+def test_centred_and_non_centred_group_effects_are_one_posterior(cavanagh):
+    """At b = sigma * offset the two log densities differ by the Jacobian of b -> offset,
+    n_groups * log(sigma), and by nothing else."""
+    data = cavanagh.iloc[:600]
+    formulas = {"v": "1 + (1|participant_id)", "a": "1", "t": "1"}
+    kwargs = {"likelihood": "analytic", "z": 0.5, **formulas}
+    centred = model(data, "ddm", noncentered=False, **kwargs)
+    noncentred = model(data, "ddm", **kwargs)
+    assert "v_1|participant_id_offset" not in centred.named_vars
+    n_groups = data["participant_id"].nunique()
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        point = {  # t low: below every rt
+            "v_Intercept": rng.normal(),
+            "v_1|participant_id_sigma_log__": rng.normal(-1.0, 0.5),
+            "v_1|participant_id_offset": rng.normal(size=n_groups),
+            "a_Intercept": rng.normal(0.0, 0.3),
+            "t_Intercept": -3.0,
+        }
+        log_sigma = point["v_1|participant_id_sigma_log__"]
+        offset = point.pop("v_1|participant_id_offset")
+        centred_point = {**point, "v_1|participant_id": np.exp(log_sigma) * offset}
+        difference = noncentred.compile_logp()(
+            {**point, "v_1|participant_id_offset": offset}
+        ) - centred.compile_logp()(centred_point)
+        np.testing.assert_allclose(difference, n_groups * log_sigma, rtol=0, atol=1e-8)

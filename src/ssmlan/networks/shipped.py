@@ -20,3 +20,10 @@ def shipped_models(*kinds: str) -> list[str]:
     names = set(shipped_networks())
     models = {name.rsplit("_", 1)[0] for name in names}
     return sorted(m for m in models if all(f"{m}_{kind}" in names for kind in kinds))
+
+
+def compact_lan(model: str) -> str | None:
+    """The model's shipped compact LAN (``"ddm_compact_lan"``: one small MLP distilled from the
+    ensemble, `ssmlan.networks.distill`), the LAN of hierarchical fits; ``None`` if none ships."""
+    name = f"{model}_compact_lan"
+    return name if name in shipped_networks() else None

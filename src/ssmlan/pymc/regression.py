@@ -4,8 +4,10 @@ Each parameter given a formula (lme4 syntax, parsed by `formulae`) gets a linear
 ``eta`` and the link `ssmlan.models.Param.to_box`, ``lower + width * sigmoid(eta)``, which maps
 the real line into the network's training box: no prior, group effect or covariate can move a
 parameter out of it. The priors live on the ``eta`` scale (`Priors`). Group effects are
-non-centred: ``b = sigma * offset`` with ``offset ~ Normal(0, 1)``. A parameter without a
-formula gets a uniform prior over its box; a number fixes it.
+non-centred by default: ``b = sigma * offset`` with ``offset ~ Normal(0, 1)``; centred
+(``b ~ Normal(0, sigma)``) on request, which samples better where each group has many trials.
+A parameter without a formula gets a uniform prior over its box; a number fixes it. With group
+terms and the network likelihood, a model that ships a compact LAN (`compact_lan`) uses it.
 
 Variables are named ``{param}_{term}`` (``v_Intercept``, ``v_stim``, ``a_theta:conf``), and
 ``{param}_{group term}`` for group effects (``v_1|participant_id``, with ``_sigma`` and
@@ -24,6 +26,7 @@ import pytensor.tensor as pt
 
 from ssmlan.likelihoods.interpolated_correction import AlongParameter
 from ssmlan.models import Param, get_model
+from ssmlan.networks.shipped import compact_lan
 from ssmlan.pymc.data import as_trials, deadline_values, shift_initval
 from ssmlan.pymc.design import Design, parameter_rows, parse, rows_varying_in_one
 from ssmlan.pymc.ssm import SSM, lapse_probability
@@ -60,7 +63,9 @@ def _coords(designs: list[Design]) -> dict[str, list[str]]:
     return coords
 
 
-def _linear_predictor(design: Design, first_trial: np.ndarray, priors: Priors) -> pt.TensorVariable:
+def _linear_predictor(
+    design: Design, first_trial: np.ndarray, priors: Priors, noncentered: bool
+) -> pt.TensorVariable:
     """``eta`` of ``design`` at each parameter row (the rows' first trials)."""
     prefix = design.parameter
     eta = pt.zeros(len(first_trial))
@@ -78,8 +83,11 @@ def _linear_predictor(design: Design, first_trial: np.ndarray, priors: Priors) -
         name = f"{prefix}_{group.name}"
         dim = group.name.split("|", 1)[1]
         sigma = pm.HalfNormal(f"{name}_sigma", priors.group_sd)
-        offset = pm.Normal(f"{name}_offset", 0.0, 1.0, dims=dim)
-        effect = pm.Deterministic(name, sigma * offset, dims=dim)
+        if noncentered:
+            offset = pm.Normal(f"{name}_offset", 0.0, 1.0, dims=dim)
+            effect = pm.Deterministic(name, sigma * offset, dims=dim)
+        else:
+            effect = pm.Normal(name, 0.0, sigma, dims=dim)
         eta = eta + pt.dot(group.matrix[first_trial], effect)
     return eta
 
@@ -105,6 +113,7 @@ def model(
     likelihood: str = "network",
     route: str = "pytensor",
     priors: Priors = Priors(),
+    noncentered: bool = True,
     ssm_options: Mapping | None = None,
     p_outlier: float | str | None = None,
     deadline: float | str | None = None,
@@ -114,7 +123,10 @@ def model(
 
     ``parameters``: per model parameter a formula (``v="1 + stim + (1|participant_id)"``) or a
     number (``z=0.5``: fixed); a parameter not named gets a uniform prior over its training box.
-    ``ssm_options`` go to `ssmlan.pymc.SSM` (e.g. ``lan=`` a network of your own).
+    ``noncentered``: group effects as ``sigma * offset`` (default) or drawn around 0 with SD
+    ``sigma`` (``False``: centred). ``ssm_options`` go to `ssmlan.pymc.SSM` (e.g. ``lan=`` a
+    network of your own; with group terms the default LAN is the model's compact one where it
+    ships, `compact_lan`).
     ``p_outlier``: lapses (`ssmlan.pymc.ssm.lapse_probability`: a number, or ``"free"``);
     ``deadline``: seconds, or a column of per-trial deadlines (trials without rt and choice had
     no response before it).
@@ -134,13 +146,16 @@ def model(
     ssm_options = dict(ssm_options or {})
     if likelihood == "network" and not {"normalizer", "normalize"} & set(ssm_options):
         ssm_options["normalizer"] = _along_parameter(designs, first_trial, len(trials))
+    if likelihood == "network" and "lan" not in ssm_options:
+        grouped = any(design.group_terms for design in designs)
+        ssm_options["lan"] = compact_lan(spec.name) if grouped else None
     by_name = {design.parameter: design for design in designs}
     with pm.Model(coords=_coords(designs)) as pymc_model:
         values = {}
         for param in spec.params:
             given = parameters.get(param.name)
             if param.name in by_name:
-                eta = _linear_predictor(by_name[param.name], first_trial, priors)
+                eta = _linear_predictor(by_name[param.name], first_trial, priors, noncentered)
                 values[param.name] = param.to_box(eta, pt)
             elif given is None:
                 values[param.name] = _box_prior(param)

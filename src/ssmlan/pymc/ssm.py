@@ -195,7 +195,8 @@ class ObservedSSM(NamedTuple):
     (`ssmlan.pymc.predictive`): the trials, each trial's parameter row, and the parameters of
     every row as a graph of the model's variables (``(n_rows, n_params)``, the spec's order);
     with lapses, each trial's lapse probability (a graph) and the lapse distribution; with
-    deadlines, each trial's deadline (s)."""
+    deadlines, each trial's deadline (s). ``lan``: the LAN's shipped name or file (``None`` with
+    the analytic likelihood or a `Network` passed as an object)."""
 
     spec: ModelSpec
     rt: np.ndarray
@@ -205,6 +206,7 @@ class ObservedSSM(NamedTuple):
     p_outlier: pt.TensorVariable | None = None
     lapse: Lapse | None = None
     deadline: np.ndarray | None = None
+    lan: str | None = None
 
 
 def observed_ssms(model: pm.Model) -> dict[str, ObservedSSM]:
@@ -398,7 +400,14 @@ def SSM(
     dist_params = [pt.as_tensor_variable(params[p]) for p in spec.param_names]
     theta_rows = pt.stack([pt.broadcast_to(p, (n,)) for p in dist_params], axis=1)[first_trial]
     lapse_p = None if p_outlier is None else pt.broadcast_to(p_outlier, (n,))
-    record = ObservedSSM(spec, rt, choice, row_of_trial, theta_rows, lapse_p, lapse, deadline)
+    lan_name = (
+        None
+        if likelihood == "analytic" or isinstance(lan, Network)
+        else str(lan or spec.name + "_lan")
+    )
+    record = ObservedSSM(
+        spec, rt, choice, row_of_trial, theta_rows, lapse_p, lapse, deadline, lan_name
+    )
     _keep_observed(name, record)
     if p_outlier is not None:
         dist_params.append(p_outlier)
