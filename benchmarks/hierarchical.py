@@ -17,7 +17,8 @@ The network fit uses `ssmlan.model`'s default LAN (for a hierarchical ddm the co
 ``--also-lan`` fits with other LANs too (``ddm_lan``: the ensemble).
 
 Usage: python benchmarks/hierarchical.py [--hssm-python PATH] [--draws N] [--tune N]
-       [--target-accept P] [--centered] [--part all|hierarchical|trialwise] [--also-lan LAN]
+       [--target-accept P] [--centered] [--low-rank] [--part all|hierarchical|trialwise]
+       [--also-lan LAN]
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def fit(data, likelihood: str, formulas: dict, args, **ssm_options) -> dict:
         args.seed,
         log_likelihood=False,
         target_accept=args.target_accept,
+        low_rank_mass_matrix=args.low_rank,
     )
     wall = time.perf_counter() - start
     free = [rv.name for rv in pymc_model.free_RVs]
@@ -150,6 +152,7 @@ def main() -> None:
     parser.add_argument("--out", default=None, help="write the results as JSON here")
     parser.add_argument("--target-accept", type=float, default=TARGET_ACCEPT)
     parser.add_argument("--centered", action="store_true", help="centred group effects")
+    parser.add_argument("--low-rank", action="store_true", help="nutpie's low-rank mass matrix")
     parser.add_argument(
         "--also-lan",
         action="append",
@@ -186,9 +189,11 @@ def hierarchical(data, args) -> dict:
     if args.hssm_python:
         fits["hssm"] = hssm_fit(args.hssm_python, data, args)
     centring = "centred" if args.centered else "non-centred"
+    mass = "low-rank" if args.low_rank else "diagonal"
     print(
         f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie, "
-        f"target_accept {args.target_accept}, {centring} group effects (ssmlan)"
+        f"target_accept {args.target_accept}; ssmlan: {centring} group effects, {mass} mass "
+        "matrix; HSSM: its defaults (non-centred, diagonal)"
     )
     print(
         f"{'fit':<10}{'wall s':>9}{'min ESS':>9}{'ESS/s':>8}{'div':>6}{'max rhat':>10}"

@@ -33,4 +33,5 @@ run recovery ddm_sdv "$N_MORE" recovery_ddm_sdv "${MORE[@]}"
 run recovery full_ddm "$N_MORE" recovery_full_ddm "${MORE[@]}"
 run recovery weibull "$N_MORE" recovery_weibull "${MORE[@]}"
 run gonogo weibull "${N_GONOGO:-10}" gonogo_weibull "${MORE[@]}"
+run recovery ornstein "$N_MORE" recovery_ornstein "${MORE[@]}"
 python recipes/check_tables.py docs/checks > docs/checks/tables.md

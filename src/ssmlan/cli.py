@@ -262,6 +262,7 @@ def _fit(args: argparse.Namespace) -> None:
         seed=args.seed,
         target_accept=args.target_accept,
         centered=args.centered,
+        low_rank_mass_matrix=args.low_rank_mass_matrix,
         likelihood=args.likelihood,
         log_likelihood=args.log_likelihood,
         conditions=args.conditions,
@@ -500,7 +501,13 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument(
         "--centered",
         action="store_true",
-        help="centred group effects (default non-centred); better where each group has many trials",
+        help="centred group effects (default non-centred); with --low-rank-mass-matrix, better "
+        "where each group has many trials",
+    )
+    fit.add_argument(
+        "--low-rank-mass-matrix",
+        action="store_true",
+        help="nutpie: a mass matrix that learns the strongest posterior correlations",
     )
     fit.add_argument(
         "--no-log-likelihood",

@@ -89,6 +89,7 @@ def run_fit(
     cpn: str | None = None,
     target_accept: float = TARGET_ACCEPT,
     centered: bool = False,
+    low_rank_mass_matrix: bool = False,
 ) -> pd.DataFrame:
     """Fit and write ``posterior.nc``, ``summary.csv`` and ``posterior.png`` into ``out``, then
     the posterior predictive check.
@@ -102,9 +103,10 @@ def run_fit(
     deadlines, for trials without a response before it (rt and choice empty); ``lan``,
     ``cpn``: network files or shipped names (default: the model's shipped networks);
     ``target_accept``: NUTS's (`ssmlan.pymc.sampling.sample`); ``centered``: group effects of
-    the formulas centred (`ssmlan.pymc.regression.model`).
+    the formulas centred (`ssmlan.pymc.regression.model`); ``low_rank_mass_matrix``: nutpie's
+    (`ssmlan.pymc.sampling.sample`).
     """
-    check_options(sampler, draws, tune, chains, target_accept)
+    check_options(sampler, draws, tune, chains, target_accept, low_rank_mass_matrix)
     frame = read_trials(data)
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -170,6 +172,7 @@ def run_fit(
         "seed": seed,
         "target_accept": target_accept,
         "centered": centered,
+        "low_rank_mass_matrix": low_rank_mass_matrix,
         "p_outlier": p_outlier,
         "deadline": deadline,
         **networks,
@@ -184,6 +187,7 @@ def run_fit(
         seed=seed,
         log_likelihood=False,
         target_accept=target_accept,
+        low_rank_mass_matrix=low_rank_mass_matrix,
     )
     posterior = out / "posterior.nc"
     tmp = out / ".posterior.nc.tmp"

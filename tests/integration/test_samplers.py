@@ -53,6 +53,20 @@ def test_the_target_acceptance_rate_reaches_the_sampler(sampler):
     assert float(stats[0.99]["n_steps"].mean()) > float(stats[0.6]["n_steps"].mean())
 
 
+def test_a_low_rank_mass_matrix_learns_a_correlation():
+    # A Gaussian with correlation 0.999: a diagonal mass matrix needs long trajectories, one
+    # that learns the correlation short ones (measured: 30.4 against 2.6 leapfrog steps).
+    with pm.Model() as model:
+        pm.MvNormal("x", np.zeros(2), np.array([[1.0, 0.999], [0.999, 1.0]]))
+    steps = {}
+    for low_rank in (False, True):
+        idata = sample(
+            model, "nutpie", 200, 300, 1, 1, log_likelihood=False, low_rank_mass_matrix=low_rank
+        )
+        steps[low_rank] = float(stack.group(idata, "sample_stats")["n_steps"].mean())
+    assert steps[True] < 0.5 * steps[False], steps
+
+
 @pytest.mark.parametrize("progressbar, shown", [(None, False), (True, True), (False, False)])
 def test_progress_is_shown_when_asked_and_by_default_only_on_a_terminal(progressbar, shown, capfd):
     """Under pytest stderr is no terminal: no bar by default; ``True`` shows one."""

@@ -276,6 +276,18 @@ CLI_CASES = [
         _csv(GOOD_CSV),
         r"target_accept must be a number in \(0, 1\)",
     ),
+    (
+        "fit-low-rank-numpyro",
+        [*FIT, "--sampler", "numpyro", "--low-rank-mass-matrix"],
+        _csv(GOOD_CSV),
+        r"A low-rank mass matrix is nutpie's",
+    ),
+    (
+        "fit-centered-no-formula",
+        [*FIT, "--centered"],
+        _csv(GOOD_CSV),
+        r"--centered is about the group terms of --formula",
+    ),
     ("fit-draws-text", [*FIT, "--draws", "many"], None, r"argument --draws: invalid int value"),
     ("fit-sampler", [*FIT, "--sampler", "stan"], None, r"argument --sampler: invalid choice"),
     ("fit-no-data-argument", ["fit"], None, r"the following arguments are required: data"),

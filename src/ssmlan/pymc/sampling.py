@@ -32,13 +32,22 @@ CHUNK_BYTES = 256 * 2**20
 
 
 def check_options(
-    sampler: str, draws: int, tune: int, chains: int, target_accept: float = TARGET_ACCEPT
+    sampler: str,
+    draws: int,
+    tune: int,
+    chains: int,
+    target_accept: float = TARGET_ACCEPT,
+    low_rank_mass_matrix: bool = False,
 ) -> None:
     """Refuse an unknown sampler, counts that are not integers (draws, chains >= 1,
-    tune >= 0) and a target acceptance rate outside (0, 1): before a model is built
-    (`ssmlan.fit.run_fit`) or sampled."""
+    tune >= 0), a target acceptance rate outside (0, 1) and a low-rank mass matrix for a
+    sampler other than nutpie: before a model is built (`ssmlan.fit.run_fit`) or sampled."""
     if sampler not in SAMPLERS:
         raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
+    if low_rank_mass_matrix and sampler != "nutpie":
+        raise ValueError(
+            f"A low-rank mass matrix is nutpie's (sampler='nutpie'); got sampler {sampler!r}."
+        )
     for name, value, least in (("draws", draws, 1), ("tune", tune, 0), ("chains", chains, 1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < least:
             raise ValueError(f"{name} must be an integer >= {least}; got {shown(value)}.")
@@ -62,15 +71,19 @@ def sample(
     log_likelihood: bool = True,
     progressbar: bool | None = None,
     target_accept: float = TARGET_ACCEPT,
+    low_rank_mass_matrix: bool = False,
 ) -> InferenceData:
     """NUTS with ``sampler``; the pointwise log-likelihood is stored for LOO unless
     ``log_likelihood=False`` (computed after sampling in bounded chunks, `add_log_likelihood`).
     ``progressbar``: show the sampler's progress (default: where stderr is a terminal).
     ``target_accept``: the step-size adaptation's target (higher: smaller steps, fewer
-    divergences, more gradients per draw).
+    divergences, more gradients per draw). ``low_rank_mass_matrix`` (nutpie): adapt a mass
+    matrix that also learns the posterior's strongest correlations (nutpie's
+    ``low_rank_modified_mass_matrix``), e.g. between a group mean and its centred group effects
+    (docs/hierarchical.md).
     PyMC's own sampler runs under forkserver (fork deadlocks with JAX threads). ``t`` starts
     below the fastest rt (see `ssmlan.pymc.ssm`)."""
-    check_options(sampler, draws, tune, chains, target_accept)
+    check_options(sampler, draws, tune, chains, target_accept, low_rank_mass_matrix)
     shown_progress = sys.stderr.isatty() if progressbar is None else progressbar
     initvals = getattr(model, "_ssmlan_initvals", None)
     counts = {"draws": draws, "tune": tune, "chains": chains}
@@ -97,6 +110,7 @@ def sample(
             seed=seed,
             progress_bar=shown_progress,
             target_accept=target_accept,
+            low_rank_modified_mass_matrix=low_rank_mass_matrix,
         )
     else:
         kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}
