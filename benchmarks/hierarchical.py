@@ -18,7 +18,7 @@ The network fit uses `ssmlan.model`'s default LAN (for a hierarchical ddm the co
 
 Usage: python benchmarks/hierarchical.py [--hssm-python PATH] [--draws N] [--tune N]
        [--target-accept P] [--centered] [--low-rank] [--part all|hierarchical|trialwise]
-       [--also-lan LAN]
+       [--hssm-settings default|same|both] [--also-lan LAN]
 """
 
 from __future__ import annotations
@@ -120,12 +120,15 @@ def group_level_agreement(network, analytic, names: list[str]) -> dict[str, floa
     return {name: float(diff_sd(flat(network, name), flat(analytic, name)).max()) for name in names}
 
 
-def hssm_fit(python: str, data, args) -> dict:
+def hssm_fit(python: str, data, args, same_settings: bool) -> dict:
+    """HSSM's fit: its defaults, or (``same_settings``) ssmlan's parametrisation and mass matrix."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.csv"
         data.to_csv(path, index=False)
         script = Path(__file__).with_name("hssm_hierarchical.py")
         settings = (args.draws, args.tune, 2, args.seed, args.target_accept)
+        if same_settings:
+            settings += (int(args.centered), int(args.low_rank))
         command = [python, str(script), str(path), "nutpie", *map(str, settings)]
         out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -153,6 +156,12 @@ def main() -> None:
     parser.add_argument("--target-accept", type=float, default=TARGET_ACCEPT)
     parser.add_argument("--centered", action="store_true", help="centred group effects")
     parser.add_argument("--low-rank", action="store_true", help="nutpie's low-rank mass matrix")
+    parser.add_argument(
+        "--hssm-settings",
+        choices=("default", "same", "both"),
+        default="default",
+        help="HSSM with its defaults, with ssmlan's --centered/--low-rank, or both",
+    )
     parser.add_argument(
         "--also-lan",
         action="append",
@@ -186,14 +195,16 @@ def hierarchical(data, args) -> dict:
             print(f"peak resident memory of the {name} fit: {peak_gb:.2f} GB (target < 4)")
             results[f"{name}_fit_peak_gb"] = peak_gb
     fits["analytic"] = fit(data, "analytic", HIERARCHICAL, args)
-    if args.hssm_python:
-        fits["hssm"] = hssm_fit(args.hssm_python, data, args)
+    if args.hssm_python and args.hssm_settings in ("default", "both"):
+        fits["hssm"] = hssm_fit(args.hssm_python, data, args, same_settings=False)
+    if args.hssm_python and args.hssm_settings in ("same", "both"):
+        fits["hssm same"] = hssm_fit(args.hssm_python, data, args, same_settings=True)
     centring = "centred" if args.centered else "non-centred"
     mass = "low-rank" if args.low_rank else "diagonal"
     print(
         f"hierarchical Cavanagh DDM, 2 chains x ({args.tune} + {args.draws}), nutpie, "
         f"target_accept {args.target_accept}; ssmlan: {centring} group effects, {mass} mass "
-        "matrix; HSSM: its defaults (non-centred, diagonal)"
+        "matrix; hssm: its defaults (non-centred, diagonal); hssm same: ssmlan's settings"
     )
     print(
         f"{'fit':<10}{'wall s':>9}{'min ESS':>9}{'ESS/s':>8}{'div':>6}{'max rhat':>10}"
@@ -210,11 +221,13 @@ def hierarchical(data, args) -> dict:
             f"{result.get('lowest_ess_variable', '')} {result.get('max_rhat_variable', '')}"
         )
     networks = list(lans)
-    if "hssm" in fits:
+    for hssm in ("hssm", "hssm same"):
+        if hssm not in fits:
+            continue
         for name in networks:
-            ratio = fits[name]["ess_per_s"] / fits["hssm"]["ess_per_s"]
-            print(f"ESS/s ratio ssmlan {name} / HSSM analytic: {ratio:.2f} (target >= 2)")
-            results[f"ess_ratio_{name}_over_hssm"] = ratio
+            ratio = fits[name]["ess_per_s"] / fits[hssm]["ess_per_s"]
+            print(f"ESS/s ratio ssmlan {name} / {hssm}: {ratio:.2f} (target >= 2)")
+            results[f"ess_ratio_{name}_over_{hssm.replace(' ', '_')}"] = ratio
     exact = fits["analytic"]["idata"]
     group_names = [f"{n}_Intercept" for n in HIERARCHICAL] + [
         f"{n}_1|{GROUP}_sigma" for n in HIERARCHICAL

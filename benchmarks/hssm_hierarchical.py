@@ -2,6 +2,8 @@
 likelihood, in the benchmark environment (HSSM needs Python >= 3.12). Prints one JSON line.
 
 Usage: python benchmarks/hssm_hierarchical.py DATA.csv SAMPLER DRAWS TUNE CHAINS SEED TARGET_ACCEPT
+       [CENTRED LOW_RANK]  (0 or 1 each; default 0 0: HSSM's defaults, non-centred and a diagonal
+       mass matrix)
 """
 
 import json
@@ -16,14 +18,22 @@ import pandas as pd
 
 def main() -> None:
     path, sampler, draws, tune, chains, seed, target_accept = sys.argv[1:8]
+    centred, low_rank = (bool(int(flag)) for flag in (sys.argv[8:10] or ["0", "0"]))
     data = pd.read_csv(path)[["rt", "response", "participant_id"]]
     include = [
         {"name": name, "formula": f"{name} ~ 1 + (1|participant_id)"} for name in ("v", "a", "t")
     ]
     start = time.perf_counter()
     model = hssm.HSSM(
-        data=data, model="ddm", loglik_kind="analytical", include=include, z=0.5, p_outlier=None
+        data=data,
+        model="ddm",
+        loglik_kind="analytical",
+        include=include,
+        z=0.5,
+        p_outlier=None,
+        noncentered=not centred,
     )
+    nuts = {"low_rank_modified_mass_matrix": True} if low_rank else {}
     idata = model.sample(
         sampler=sampler,
         draws=int(draws),
@@ -31,6 +41,7 @@ def main() -> None:
         chains=int(chains),
         random_seed=int(seed),
         target_accept=float(target_accept),
+        nuts=nuts,
         idata_kwargs={"log_likelihood": False},
         progressbar=False,
     )
@@ -45,6 +56,8 @@ def main() -> None:
             {
                 "tool": f"HSSM {hssm.__version__}",
                 "sampler": sampler,
+                "centred": centred,
+                "low_rank": low_rank,
                 "wall_s": wall,
                 "min_bulk_ess": min_ess,
                 "divergences": divergences,
