@@ -1,5 +1,7 @@
 """`ssmlan fit` and `ssmlan demo` end to end, with short chains."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -36,6 +38,46 @@ def test_fit_writes_posterior_summary_and_plot(tmp_path, capsys):
     assert {"v[go]", "v[nogo]", "a", "z", "t"} <= set(summary.index)
     v_go, v_nogo = summary.loc["v[go]", "mean"], summary.loc["v[nogo]", "mean"]
     assert v_go > 0.5 and v_nogo < -0.5  # true +-1.2
+
+
+def test_a_centred_hierarchical_fit_with_a_low_rank_mass_matrix(tmp_path):
+    from ssmlan.datasets import cavanagh_theta
+
+    data = cavanagh_theta()
+    data[data["participant_id"].isin([0, 1, 2])].to_csv(tmp_path / "trials.csv", index=False)
+    out = tmp_path / "out"
+    code = main(
+        [
+            "fit",
+            str(tmp_path / "trials.csv"),
+            "--formula",
+            "v ~ 1 + (1|participant_id)",
+            "--fix",
+            "z=0.5",
+            "--out",
+            str(out),
+            "--sampler",
+            "nutpie",
+            "--centered",
+            "--low-rank-mass-matrix",
+            "--draws",
+            "100",
+            "--tune",
+            "150",
+            "--chains",
+            "1",
+            "--no-log-likelihood",
+            "--predictive-draws",
+            "0",
+        ]
+    )
+    assert code == 0
+    record = json.loads((out / "fit.json").read_text())
+    assert record["centered"] and record["low_rank_mass_matrix"]
+    assert record["lan_used"] == "ddm_compact_lan"
+    summary = pd.read_csv(out / "summary.csv", index_col=0)
+    assert "v_1|participant_id[0]" in summary.index
+    assert not any("offset" in name for name in summary.index)
 
 
 @pytest.mark.parametrize(
