@@ -33,7 +33,7 @@ def main() -> None:
         p_outlier=None,
         noncentered=not centred,
     )
-    nuts = {"low_rank_modified_mass_matrix": True} if low_rank else {}
+    nuts = {"adaptation": "low_rank"} if low_rank else {}  # nutpie 0.16.11
     idata = model.sample(
         sampler=sampler,
         draws=int(draws),

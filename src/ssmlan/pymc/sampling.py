@@ -78,8 +78,8 @@ def sample(
     ``progressbar``: show the sampler's progress (default: where stderr is a terminal).
     ``target_accept``: the step-size adaptation's target (higher: smaller steps, fewer
     divergences, more gradients per draw). ``low_rank_mass_matrix`` (nutpie): adapt a mass
-    matrix that also learns the posterior's strongest correlations (nutpie's
-    ``low_rank_modified_mass_matrix``), e.g. between a group mean and its centred group effects
+    matrix that also learns the posterior's strongest correlations (nutpie's low-rank
+    adaptation), e.g. between a group mean and its centred group effects
     (docs/hierarchical.md).
     PyMC's own sampler runs under forkserver (fork deadlocks with JAX threads). ``t`` starts
     below the fastest rt (see `ssmlan.pymc.ssm`)."""
@@ -110,7 +110,7 @@ def sample(
             seed=seed,
             progress_bar=shown_progress,
             target_accept=target_accept,
-            low_rank_modified_mass_matrix=low_rank_mass_matrix,
+            **stack.nutpie_mass_matrix(low_rank_mass_matrix),
         )
     else:
         kwargs: dict = {"mp_ctx": "forkserver"} if sampler == "pymc" else {}

@@ -102,6 +102,21 @@ def nuts_options(**options: Any) -> dict[str, Any]:
     return {"nuts": options} if PYMC_6 else {"nuts_sampler_kwargs": options}
 
 
+def nutpie_mass_matrix(low_rank: bool) -> dict[str, Any]:
+    """``nutpie.sample`` keyword arguments for its mass matrix: ``adaptation="low_rank"`` where
+    nutpie takes it (the 3.12 stack's 0.16.11), ``low_rank_modified_mass_matrix=True`` before
+    (the 3.11 stack's 0.16.8)."""
+    if not low_rank:
+        return {}
+    import inspect
+
+    import nutpie
+
+    if "adaptation" in inspect.signature(nutpie.sample).parameters:
+        return {"adaptation": "low_rank"}
+    return {"low_rank_modified_mass_matrix": True}
+
+
 def as_dataset(data: Any) -> xr.Dataset:
     """A group of a posterior, or a statistic ArviZ returned, as an ``xarray.Dataset``
     (ArviZ 1 returns DataTree nodes where ArviZ 0.x returns Datasets)."""
