@@ -80,12 +80,13 @@ def fit(data, likelihood: str, formulas: dict, args, **ssm_options) -> dict:
     ess = az.ess(idata, var_names=free)
     rhat = az.rhat(idata, var_names=free)
     stats = idata.sample_stats
+    lowest = min(free, key=lambda n: float(ess[n].min()))
     worst = max(free, key=lambda n: float(rhat[n].max()))
     return {
         "wall_s": wall,
         "mean_leapfrog_steps": float(stats["n_steps"].mean()) if "n_steps" in stats else None,
-        "min_bulk_ess": float(min(ess[n].min() for n in free)),
-        "lowest_ess_variable": min(free, key=lambda n: float(ess[n].min())),
+        "min_bulk_ess": float(ess[lowest].min()),
+        "lowest_ess_variable": lowest,
         "max_rhat": float(rhat[worst].max()),
         "max_rhat_variable": worst,
         "divergences": int(idata.sample_stats["diverging"].sum()),
