@@ -16,7 +16,7 @@ import numpy as np
 
 from ssmlan.models import get_model
 from ssmlan.networks.network import KINDS, Network, lan_input_names
-from ssmlan.networks.shipped import PRETRAINED, SUFFIX, shipped_networks
+from ssmlan.networks.shipped import PRETRAINED, SUFFIX, shipped_name, shipped_networks
 
 #: 2: the LAN's inputs are the parameters except t, log(rt - t) and the choice.
 #: 3: weights of one or more ensemble members (``member{m}_layer{i}_kernel``).
@@ -113,7 +113,7 @@ def load_network(name_or_path: str | Path, kind: str | None = None) -> Network:
     truncated or edited files."""
     named = tuple(f"_{k}" for k in KINDS)
     if kind is not None and not str(name_or_path).endswith((*named, SUFFIX)):
-        name_or_path = f"{name_or_path}_{kind}"
+        name_or_path = shipped_name(str(name_or_path), kind)
     path = _resolve(name_or_path)
     try:
         with np.load(path, allow_pickle=False) as data:

@@ -23,6 +23,7 @@ from ssmlan.likelihoods.trial_logp import AnalyticSource, TrialSplit, trial_logp
 from ssmlan.models import ModelSpec, get_model
 from ssmlan.networks import Network, load_network
 from ssmlan.networks.network import DEFAULT_MASS_NODES
+from ssmlan.networks.shipped import shipped_name
 from ssmlan.pymc.data import (
     as_trials,
     check_deadlines,
@@ -403,7 +404,7 @@ def SSM(
     lan_name = (
         None
         if likelihood == "analytic" or isinstance(lan, Network)
-        else str(lan or spec.name + "_lan")
+        else str(lan or shipped_name(spec.name, "lan"))
     )
     record = ObservedSSM(
         spec, rt, choice, row_of_trial, theta_rows, lapse_p, lapse, deadline, lan_name
