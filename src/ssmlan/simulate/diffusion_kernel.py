@@ -58,8 +58,8 @@ def _diffusion_trial(row, code, gaussian, dt, n_steps, depth, state):
             p_upper, p_lower = bridge_probabilities(x, x1, b0, b1, dt, True)
             crossed = p_upper + p_lower > 0.0 and uniform(state) < p_upper + p_lower
         if crossed:
-            if not gaussian:  # jumps: no bridge, the crossing is at the step's end
-                return t1 + t_nd, 1 if x1 >= b1 else -1
+            if not gaussian:  # jumps: no bridge; the crossing is dated uniformly in its step
+                return t1 - dt * uniform(state) + t_nd, 1 if x1 >= b1 else -1
             time, side = locate_crossing(t0, x, b0, t1, x1, b1, code, a, p1, p2, True, depth, state)
             return time + t_nd, side
         x, b0, t0 = x1, b1, t1
