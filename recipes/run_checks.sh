@@ -34,4 +34,5 @@ run recovery full_ddm "$N_MORE" recovery_full_ddm "${MORE[@]}"
 run recovery weibull "$N_MORE" recovery_weibull "${MORE[@]}"
 run gonogo weibull "${N_GONOGO:-10}" gonogo_weibull "${MORE[@]}"
 run recovery ornstein "$N_MORE" recovery_ornstein "${MORE[@]}"
+run recovery levy "$N_MORE" recovery_levy "${MORE[@]}"
 python recipes/check_tables.py docs/checks > docs/checks/tables.md
